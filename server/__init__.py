@@ -1,0 +1,1 @@
+"""pgsage.server."""

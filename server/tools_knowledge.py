@@ -1,0 +1,13 @@
+"""MCP wrappers for the knowledge tools (thin: argument checks and pydantic results)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+
+__all__ = ["register"]
+
+
+def register(server: MCPServer[Any]) -> None:
+    """Register the knowledge tools; filled in by the issue that builds them."""
