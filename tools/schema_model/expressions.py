@@ -1,0 +1,107 @@
+"""Reading expressions from pglast's JSON tree: the columns they mention, and SQL text for them.
+
+`parse_sql_json` is what pgsage reads trees with (fast, plain dicts); to print an expression back as SQL
+the JSON subtree is turned into pglast's node objects and printed with `RawStream`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import ast
+from pglast.parser import ParseError, parse_sql_json
+from pglast.stream import RawStream
+
+__all__ = ["column_refs", "columns_in_text", "deparse", "walk"]
+
+# A_Const keeps its value under one of these keys, as the node class of that value.
+_CONST_VALUES = {"ival": "Integer", "fval": "Float", "sval": "String", "boolval": "Boolean", "bsval": "BitString"}
+_CONST_ZERO: dict[str, Any] = {"ival": 0, "fval": "0", "sval": "", "boolval": False, "bsval": ""}
+_ABSTRACT = {"Node", "Expr", "List"}
+
+
+def walk(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every (node type, fields) pair in a JSON tree, depth first."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            if len(item) == 1:
+                ((key, inner),) = item.items()
+                if isinstance(inner, dict) and key[:1].isupper():
+                    yield key, inner
+                    stack.extend(reversed(list(inner.values())))
+                    continue
+            stack.extend(reversed(list(item.values())))
+
+
+def column_refs(node: Any) -> list[str]:
+    """Names of the columns a JSON expression refers to (last part of each ColumnRef), in order, once."""
+    seen: dict[str, None] = {}
+    for kind, fields in walk(node):
+        if kind == "ColumnRef":
+            last = (fields.get("fields") or [{}])[-1]
+            name = last.get("String", {}).get("sval") if isinstance(last, dict) else None
+            if name:
+                seen.setdefault(name, None)
+    return list(seen)
+
+
+def columns_in_text(expression: str | None) -> list[str]:
+    """Columns referred to by an SQL expression given as text (as the catalog prints it)."""
+    if not expression:
+        return []
+    try:
+        tree = json.loads(parse_sql_json(f"SELECT {expression}"))
+    except ParseError:
+        return []
+    return column_refs(tree["stmts"][0]["stmt"])
+
+
+def _to_node_data(cls_name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    cls = getattr(ast, cls_name)
+    slots = cls.__slots__
+    data: dict[str, Any] = {"@": cls_name}
+    if cls_name == "A_Const":
+        for key, value_cls in _CONST_VALUES.items():
+            if key in fields:
+                inner = fields[key]
+                data["val"] = {"@": value_cls, key: inner.get(key, _CONST_ZERO[key])}
+        if fields.get("isnull"):
+            data["isnull"] = True
+        return data
+    for name, value in fields.items():
+        info = slots.get(name) if isinstance(slots, dict) else None
+        ctype = getattr(info, "c_type", "") or ""
+        wrapped = isinstance(value, dict) and len(value) == 1 and hasattr(ast, next(iter(value)))
+        struct = ctype[:-1] if ctype.endswith("*") else ""
+        if not wrapped and isinstance(value, dict) and struct not in _ABSTRACT and hasattr(ast, struct):
+            data[name] = _to_node_data(struct, value)
+        else:
+            data[name] = _convert(value)
+    return data
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_convert(item) for item in value]
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "List" and isinstance(inner, dict):
+            return [_convert(item) for item in inner.get("items", [])]
+        if isinstance(inner, dict) and hasattr(ast, key):
+            return _to_node_data(key, inner)
+    return value
+
+
+def deparse(node: Any) -> str:
+    """SQL text of a JSON expression node, e.g. `{"A_Expr": ...}` -> `a > 0`."""
+    data = _convert(node)
+    try:
+        return RawStream()(getattr(ast, data["@"])(data))
+    except Exception:  # pglast cannot print every node; the text is informative only
+        return "<expression>"
