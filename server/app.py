@@ -9,7 +9,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.types import Tool
 
-from . import tools_catalog, tools_knowledge, tools_lint, tools_review, tools_sql, tools_status
+from . import tools_catalog, tools_knowledge, tools_lint, tools_plan, tools_review, tools_sql, tools_status
 from .compact_schema import compact_schema
 from .config import Config
 from .state import AppState
@@ -35,7 +35,7 @@ class PgsageServer(MCPServer[AppState]):
         return tools
 
 
-_FAMILIES = (tools_status, tools_knowledge, tools_catalog, tools_sql, tools_review, tools_lint)
+_FAMILIES = (tools_status, tools_knowledge, tools_catalog, tools_sql, tools_review, tools_lint, tools_plan)
 
 
 def build_server(config: Config, state: AppState | None = None) -> PgsageServer:

@@ -35,10 +35,17 @@ The password of a DSN is never printed or logged."""
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Database and output options shared by the commands that talk to PostgreSQL."""
     parser.add_argument("--dsn", help="PostgreSQL connection string of the database to inspect")
-    parser.add_argument("--sandbox", action="store_true", default=None,
-                        help="start the embedded PostgreSQL 18 + pgvector and use it")
-    parser.add_argument("--access-mode", choices=["read-only", "write"],
-                        help="read-only (default) or write: lets execute_sql run writes")
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=None,
+        help="start the embedded PostgreSQL 18 + pgvector and use it",
+    )
+    parser.add_argument(
+        "--access-mode",
+        choices=["read-only", "write"],
+        help="read-only (default) or write: lets execute_sql run writes",
+    )
     parser.add_argument("--statement-timeout-ms", type=int)
     parser.add_argument("--lock-timeout-ms", type=int)
     parser.add_argument("--max-rows", type=int, help="row cap of any result")
@@ -49,8 +56,9 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--safe-functions", help="comma-separated extra functions the read-only guard allows")
     parser.add_argument("--data-dir", help="where the index, sandbox and ingested docs live")
     parser.add_argument("--knowledge-dsn", help="PostgreSQL database holding a shared knowledge store")
-    parser.add_argument("--no-ingest", dest="allow_ingest", action="store_false", default=None,
-                        help="disable rag_add_source")
+    parser.add_argument(
+        "--no-ingest", dest="allow_ingest", action="store_false", default=None, help="disable rag_add_source"
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -70,9 +78,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 _FIELDS = (
-    "dsn", "sandbox", "access_mode", "statement_timeout_ms", "lock_timeout_ms", "max_rows", "max_bytes",
-    "pool_min", "pool_max", "tenant_column", "safe_functions", "data_dir", "knowledge_dsn", "allow_ingest",
-    "transport", "host", "port", "auth_token",
+    "dsn",
+    "sandbox",
+    "access_mode",
+    "statement_timeout_ms",
+    "lock_timeout_ms",
+    "max_rows",
+    "max_bytes",
+    "pool_min",
+    "pool_max",
+    "tenant_column",
+    "safe_functions",
+    "data_dir",
+    "knowledge_dsn",
+    "allow_ingest",
+    "transport",
+    "host",
+    "port",
+    "auth_token",
 )
 
 
@@ -120,7 +143,9 @@ def serve(config: Config) -> None:
 
         token = config.auth_token.get_secret_value() if config.auth_token else None
         if not token and config.host not in ("127.0.0.1", "localhost", "::1"):
-            _log.warning("serving on %s without --auth-token: anyone who can reach it can use it", config.host)
+            _log.warning(
+                "serving on %s without --auth-token: anyone who can reach it can use it", config.host
+            )
         serve_http(server, host=config.host, port=config.port, auth_token=token)
     else:
         server.run("stdio")

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
 from pgsage.tools.database import DatabaseSettings
 from pgsage.tools.dsn import redact_dsn
-from pydantic import BaseModel, Field, SecretStr, field_validator
 
 __all__ = ["ENV_VARS", "Config", "default_data_dir"]
 

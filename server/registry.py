@@ -14,6 +14,7 @@ import asyncpg
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
+
 from pgsage.tools.database import query_failed
 from pgsage.tools.dsn import scrub
 from pgsage.tools.errors import PgsageError

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from mcp.server.mcpserver import Context, MCPServer
-from pgsage.tools.status import DatabaseStatus, database_status
 from pydantic import BaseModel
+
+from pgsage.tools.status import DatabaseStatus, database_status
 
 from .config import Config
 from .registry import add_tool

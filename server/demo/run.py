@@ -53,24 +53,39 @@ def steps() -> list[DemoStep]:
     return [
         DemoStep("status", "server_status", note="what pgsage is connected to"),
         DemoStep("knowledge", "rag_get_available_sources", note="the shipped, cited knowledge base"),
-        DemoStep("knowledge", "rag_search_knowledge_base",
-                 {"query": "HNSW index for cosine distance on embeddings", "match_count": 3}),
+        DemoStep(
+            "knowledge",
+            "rag_search_knowledge_base",
+            {"query": "HNSW index for cosine distance on embeddings", "match_count": 3},
+        ),
         DemoStep("knowledge", "rag_search_code_examples", {"query": "skip locked queue", "match_count": 2}),
         DemoStep("schema", "db_overview"),
         DemoStep("schema", "list_objects", {"schema": "public", "kind": "table"}),
         DemoStep("schema", "describe_object", {"name": "chunks"}),
         DemoStep("sql", "execute_sql", {"sql": "SELECT role, count(*) FROM chat_messages GROUP BY role"}),
         DemoStep("sql", "execute_sql", {"sql": "SELECT 1; DROP TABLE chunks"}, note="the guard at work"),
-        DemoStep("sql", "explain_query", {"sql": queries[0], "hypothetical_indexes": [
-            "CREATE INDEX ON documents USING gin (metadata jsonb_path_ops)"]}),
+        DemoStep(
+            "sql",
+            "explain_query",
+            {
+                "sql": queries[0],
+                "hypothetical_indexes": ["CREATE INDEX ON documents USING gin (metadata jsonb_path_ops)"],
+            },
+        ),
         DemoStep("health", "health_check"),
         DemoStep("health", "activity"),
         DemoStep("advisor", "review_schema", {"schema": "public", "queries": queries}),
         DemoStep("advisor", "recommend_indexes", {"queries": queries, "from_pg_stat_statements": False}),
         DemoStep("advisor", "lint_migration", {"sql": RISKY_MIGRATION}),
         DemoStep("advisor", "dry_run_migration", {"sql": RISKY_MIGRATION}),
-        DemoStep("advisor", "plan_changes", {"feature": "per-user chat history search with embeddings",
-                                             "tables": ["chat_sessions", "chat_messages"]}),
+        DemoStep(
+            "advisor",
+            "plan_changes",
+            {
+                "feature": "per-user chat history search with embeddings",
+                "tables": ["chat_sessions", "chat_messages"],
+            },
+        ),
     ]
 
 
@@ -164,12 +179,16 @@ async def run_demo(data_dir: Path, out: Callable[[str], None] = print) -> int:
     sandbox = start_sandbox(data_dir, name="demo18")
     try:
         dsn = await prepare_database(sandbox)
-        out(f"loaded sample RAG + chat schema with flaws and a small workload ({time.perf_counter() - started:.1f} s)")
+        loaded = time.perf_counter() - started
+        out(f"loaded sample RAG + chat schema with flaws and a small workload ({loaded:.1f} s)")
         failures = await drive(dsn, data_dir, out)
     finally:
         sandbox.stop()
     out("")
-    out(f"demo finished in {time.perf_counter() - started:.1f} s" + (f", {failures} step(s) failed" if failures else ""))
+    out(
+        f"demo finished in {time.perf_counter() - started:.1f} s"
+        + (f", {failures} step(s) failed" if failures else "")
+    )
     return 1 if failures else 0
 
 

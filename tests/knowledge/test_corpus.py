@@ -62,7 +62,7 @@ ALLOWED_URL_PREFIXES = (
 )
 _PG_DOCS = re.compile(
     r"^https://www\.postgresql\.org/docs/(?:(?:current|1[3-8])/[a-z0-9][a-z0-9._-]*\.html(?:#[\w.-]+)?"
-    r"|release/1[3-8]\.\d+/?(?:#[\w.-]+)?)$"
+    r"|release/\d+\.\d+/?(?:#[\w.-]+)?)$"
 )
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SQLSTATE = re.compile(r"^[0-9A-Z]{5}$")

@@ -142,6 +142,8 @@ class SchemaModel(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     # Where the model came from: the schemas read, or the files parsed ("<string 1>" for inline SQL).
     origin: list[str] = Field(default_factory=list)
+    # Statements the SQL loader could not apply (e.g. ALTER of a table it never saw), with file:line.
+    warnings: list[str] = Field(default_factory=list)
 
     def table(self, name: str, schema: str | None = None) -> Table | None:
         """Find a table by name (optionally `schema.name`, or with `schema`); None when absent."""

@@ -74,6 +74,8 @@ def format_type(type_name: dict[str, Any]) -> str:
         base = name.removesuffix("tz")
         precision = f"({mods[0]})" if mods else ""
         return f"{base}{precision} {zone}{array}"
+    if name == "bpchar" and not mods:
+        return "bpchar" + array  # written as `bpchar`: no length limit, printed as such
     if name == "numeric" and len(mods) == 1:
         mods = [mods[0], "0"]
     if name == "interval":
