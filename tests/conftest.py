@@ -6,6 +6,7 @@ No database is mocked. Each test that changes a schema gets its own database fro
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import sys
@@ -29,7 +30,7 @@ def _with_database(dsn: str, name: str) -> str:
     return f"{base}/{name}" + (f"?{query}" if query else "")
 
 
-async def _admin(dsn: str, sql: str) -> None:
+async def _admin_async(dsn: str, sql: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(sql)
@@ -37,26 +38,32 @@ async def _admin(dsn: str, sql: str) -> None:
         await conn.close()
 
 
+def _admin(dsn: str, sql: str) -> None:
+    """Run admin SQL to completion, also when called from inside a running event loop (async tests)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _admin_async(dsn, sql)).result()
+
+
 def _database_factory(admin_dsn: str) -> Iterator[Callable[..., str]]:
     created: list[str] = []
 
     def make(setup_sql: str | None = None, *, extensions: tuple[str, ...] = ()) -> str:
         name = f"t_{uuid.uuid4().hex[:12]}"
-        asyncio.run(_admin(admin_dsn, f'CREATE DATABASE "{name}"'))
+        _admin(admin_dsn, f'CREATE DATABASE "{name}"')
         created.append(name)
         dsn = _with_database(admin_dsn, name)
         statements = [f'CREATE EXTENSION IF NOT EXISTS "{ext}"' for ext in extensions]
         if setup_sql:
             statements.append(setup_sql)
         if statements:
-            asyncio.run(_admin(dsn, ";\n".join(statements)))
+            _admin(dsn, ";\n".join(statements))
         return dsn
 
     yield make
     for name in created:
         # A test that broke its database must not hide the real failure behind a cleanup error.
         with contextlib.suppress(Exception):
-            asyncio.run(_admin(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _admin(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

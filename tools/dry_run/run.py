@@ -83,9 +83,10 @@ def split_statements(sql: str) -> list[_Statement]:
     try:
         parsed = json.loads(parse_sql_json(sql))
     except ParseError as exc:
-        raise InvalidInput(
-            f"The migration does not parse: {exc.args[0]} (at character {exc.location})"
-        ) from None
+        message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else 0
+        before = sql[:offset]  # pglast reports a 0-based character offset
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise InvalidInput(f"The migration does not parse: {message} (line {line}, col {column})") from None
     raw = sql.encode("utf-8")
     result = []
     for item in parsed.get("stmts", []):

@@ -310,8 +310,8 @@ def _walk(sql: str, stmt: dict[str, Any], extra: frozenset[str] | None, *, plan_
             location = _first_location(node)
             raise _Reject(
                 "data-modifying-cte",
-                f"A data-modifying {_kind_name(key)} inside the statement{_where(sql, location)} writes; only "
-                "SELECT is allowed inside WITH.",
+                f"A data-modifying {_kind_name(key)} inside the statement{_where(sql, location)} writes; "
+                "only SELECT is allowed inside WITH.",
                 location,
             )
     return functions
@@ -412,5 +412,9 @@ def check_write(sql: str) -> GuardResult:
             position=_char_position(sql, rejection.location),
         )
     return GuardResult(
-        allowed=True, statement_kind=stmt_kind, functions=tuple(dict.fromkeys(functions)), writes=True, tree=stmt
+        allowed=True,
+        statement_kind=stmt_kind,
+        functions=tuple(dict.fromkeys(functions)),
+        writes=True,
+        tree=stmt,
     )

@@ -178,8 +178,20 @@ _PGVECTOR = _words("""
 """)
 
 SAFE_FUNCTIONS: frozenset[str] = (
-    _AGGREGATES | _WINDOW | _MATH | _STRING | _DATETIME | _JSON | _ARRAY_RANGE | _TEXT_SEARCH
-    | _NETWORK_GEOMETRY | _CASTS | _XML | _INFO | _CATALOG | _PGVECTOR
+    _AGGREGATES
+    | _WINDOW
+    | _MATH
+    | _STRING
+    | _DATETIME
+    | _JSON
+    | _ARRAY_RANGE
+    | _TEXT_SEARCH
+    | _NETWORK_GEOMETRY
+    | _CASTS
+    | _XML
+    | _INFO
+    | _CATALOG
+    | _PGVECTOR
 )
 
 # Families of statistics readers (pg_stat_get_numscans, pg_stat_get_activity...): reads only.

@@ -44,7 +44,8 @@ class FileState:
     lock_timeout: bool = False
     statement_timeout: bool = False
     local_timeouts: set[str] = field(default_factory=set)  # set with SET LOCAL: gone at COMMIT
-    timeout_reported: bool = False
+    locking_seen: bool = False  # a lock-taking statement on an existing object came earlier
+    implicit_transaction: int = 0  # serial of the transaction a migration tool opened, 0 if none
     not_valid: dict[tuple[str, str], NotValidCheck] = field(default_factory=dict)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     previous: list[tuple[str, Node]] = field(default_factory=list)

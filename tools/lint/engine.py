@@ -21,6 +21,7 @@ from .context import FileState, LineMap, NotValidCheck, SchemaState, Source, Sta
 from .model import Finding, LintProblem, LintReport
 from .nodes import Node, column_defs, constraints_of, relname, strings, unwrap
 from .rules import REGISTRY, RULES
+from .rules._common import lock_taking
 
 __all__ = [
     "DEFAULT_PG_VERSION",
@@ -162,6 +163,8 @@ def _record(ctx: StatementContext) -> None:
         old, new = relname(node.get("relation")), node.get("newname", "")
         if old in state.created_tables:
             state.created_tables.add(new)
+    if not state.locking_seen and lock_taking(ctx):
+        state.locking_seen = True
     state.previous.append((kind, node))
 
 
@@ -185,7 +188,7 @@ def lint_text(
     active = [m for m in rules if m.RULE.applies_to(pg_version)]
     in_txn, txn_serial, txn = assume_in_transaction, 0, 0
     if in_txn:
-        txn_serial = txn = 1
+        txn_serial = txn = state.implicit_transaction = 1
     for index, raw in enumerate(stmts):
         kind, node = unwrap(raw["stmt"])
         location = raw.get("stmt_location", 0)
@@ -215,6 +218,8 @@ def lint_text(
             if tkind in _BEGIN and not in_txn:
                 txn_serial += 1
                 in_txn, txn = True, txn_serial
+                if synthetic:  # the migration tool reopening its transaction after an autocommit block
+                    state.implicit_transaction = txn
             elif tkind in _END:
                 in_txn, txn = False, 0
                 for name in state.local_timeouts:

@@ -110,8 +110,9 @@ def to_json_value(value: Any, cap: int = 10_000, *, type_name: str | None = None
         return {key: to_json_value(item, cap) for key, item in value.items()}
     if isinstance(value, asyncpg.BitString):
         return _cut(value.as_string(), cap)
-    if isinstance(value, asyncpg.Point | asyncpg.Box | asyncpg.Line | asyncpg.LineSegment | asyncpg.Circle):
-        return _cut(str(value), cap)
+    if isinstance(value, asyncpg.Path):
+        # Paths and polygons: their points as [x, y] pairs (points, boxes and circles are tuples below).
+        return [list(point) for point in value]
     if isinstance(value, list | tuple):
         return [to_json_value(item, cap) for item in value]
     if isinstance(value, dict):

@@ -42,6 +42,10 @@ _TIMEOUTS_SQL = (
     "set_config('idle_in_transaction_session_timeout', $3, true)"
 )
 _FETCH_BATCH = 100
+# Rejections that a write mode would lift (others, like two statements at once, it would not).
+_WRITE_RULES = frozenset(
+    {"statement-kind", "explain-write", "data-modifying-cte", "locking-clause", "select-into"}
+)
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,18 @@ async def _fetch_capped(
     used = 0
     cursor = await stmt.cursor(*args, timeout=limits.client_timeout_s)
     while True:
-        batch = await cursor.fetch(min(_FETCH_BATCH, max_rows + 1 - len(result.rows)),
-                                   timeout=limits.client_timeout_s)
+        batch = await cursor.fetch(
+            min(_FETCH_BATCH, max_rows + 1 - len(result.rows)), timeout=limits.client_timeout_s
+        )
         for record in batch:
             if len(result.rows) >= max_rows:
                 result.truncated, result.truncated_reason = True, f"row cap of {max_rows} reached"
                 return
-            row = [to_json_value(v, value_cap, type_name=t) for v, t in zip(record.values(), types, strict=True)]
+            values = list(record.values())
+            row = [to_json_value(v, value_cap, type_name=t) for v, t in zip(values, types, strict=True)]
+            if any(isinstance(v, str | bytes) and len(v) > value_cap for v in values):
+                result.truncated = True
+                result.truncated_reason = f"values longer than {value_cap} characters were cut"
             size = len(json.dumps(row, ensure_ascii=False, default=str).encode())
             if used + size > limits.max_bytes:
                 result.truncated, result.truncated_reason = True, f"byte cap of {limits.max_bytes} reached"
@@ -237,10 +246,10 @@ async def execute_sql(
         if verdict.rule in ("syntax", "empty", "too-long"):
             raise InvalidInput(verdict.reason or "The SQL could not be parsed.")
         if not limits.allow_writes:
-            raise GuardRejected(
-                f"Rejected by the read-only guard: {verdict.reason} (The server runs read-only; writes need "
-                "--access-mode write.)"
-            )
+            hint = ""
+            if verdict.rule in _WRITE_RULES:
+                hint = " (The server runs read-only; writes need --access-mode write.)"
+            raise GuardRejected(f"Rejected by the read-only guard: {verdict.reason}{hint}")
         write_verdict = check_write(sql)
         if not write_verdict.allowed:
             raise GuardRejected(f"Rejected: {write_verdict.reason}")
@@ -263,4 +272,3 @@ async def execute_sql(
                 conn.terminate()
 
     return await db.run(work, retry=not write)
-

@@ -1,0 +1,49 @@
+"""What a review produces: findings with their why, evidence, safe fix and citations, and the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["SEVERITY_ORDER", "Citation", "Finding", "ReviewReport", "RuleInfo", "Severity"]
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's identity: kebab-case id (also how it is switched off), default severity, knowledge pages."""
+
+    id: str
+    severity: Severity
+    kb: tuple[str, ...]
+    summary: str
+
+
+class Citation(BaseModel):
+    page: str  # knowledge page id, readable with rag_read_full_page
+    url: str | None = None  # the official documentation the page rests on; None if the page is missing
+
+
+class Finding(BaseModel):
+    rule: str
+    severity: Severity
+    object: str  # schema.table, schema.table.column, or schema.index
+    why: str
+    evidence: str
+    fix: str | None = None  # SQL in its safe form (CONCURRENTLY, NOT VALID + VALIDATE, lock_timeout)
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class ReviewReport(BaseModel):
+    source: Literal["database", "sql"]
+    tables: int
+    rules_run: list[str]
+    rules_skipped: list[str] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)  # findings per severity
+    findings: list[Finding] = Field(default_factory=list)
+    truncated: bool = False
+    notes: list[str] = Field(default_factory=list)  # loader warnings, rules that failed
