@@ -162,7 +162,7 @@ def chunk_page(page: Page) -> list[Chunk]:
 
 
 _CODE_FENCE_BLOCK = re.compile(r"^(```+|~~~+)[^\n]*\n.*?^\1\s*$", re.DOTALL | re.MULTILINE)
-_MD_NOISE = re.compile(r"[*_`>#]+|\[([^\]]*)\]\([^)]*\)")
+_MD_NOISE = re.compile(r"[*`]+|^\s*[>#]+|\[([^\]]*)\]\([^)]*\)", re.MULTILINE)
 
 
 def _plain(text: str) -> str:

@@ -82,7 +82,7 @@ class KnowledgeBase:
         if dsn:
             from .store_pg import PgStore
 
-            self.store: Any = PgStore(dsn)
+            self.store: Any = PgStore(dsn, want_vectors=embedder is not None)
         else:
             from .store_sqlite import SqliteStore
 

@@ -21,6 +21,8 @@ from pgsage.knowledge.models import (
     SourceList,
 )
 
+from .config import Config
+from .config import Config
 from .registry import add_tool
 from .state import AppState, app_state
 
@@ -106,7 +108,7 @@ async def rag_add_source(
     return await knowledge_base(state).add_source(location, source_id, title, max_pages, progress)
 
 
-def register(server: MCPServer[Any]) -> None:
+def register(server: MCPServer[Any], config: Config) -> None:
     add_tool(server, rag_get_available_sources, title="Knowledge sources", read_only=True)
     add_tool(server, rag_search_knowledge_base, title="Search PostgreSQL knowledge", read_only=True)
     add_tool(server, rag_search_code_examples, title="Search code examples", read_only=True)

@@ -1,4 +1,4 @@
-"""MCP wrappers for the planning tools: migration dry-run (index advice and /plan reports join here)."""
+"""MCP wrappers for the planning tools: index advice, migration dry-run and /plan reports."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from mcp.server.mcpserver import Context, MCPServer
 
+from pgsage.tools.advisor import IndexAdvice, recommend_indexes
 from pgsage.tools.dry_run import DryRunReport, dry_run_migration
 
 from .config import Config
@@ -26,6 +27,28 @@ async def dry_run_migration_tool(ctx: Context, sql: str, dsn: str | None = None)
         scratch_dsn=dsn,
         sandbox=state.scratch_sandbox,
         statement_timeout_ms=max(state.config.statement_timeout_ms, 60_000),
+    )
+
+
+async def recommend_indexes_tool(
+    ctx: Context,
+    queries: list[str] | None = None,
+    from_pg_stat_statements: bool = True,
+    max_indexes: int = 5,
+    max_size_mb: float | None = None,
+) -> IndexAdvice:
+    """Recommend indexes for the given queries and/or the top pg_stat_statements workload: candidates are
+    costed with HypoPG hypothetical indexes and chosen greedily under the budget. Returns per query the cost
+    before/after and plan change, per index the CREATE INDEX CONCURRENTLY statement, size and citations."""
+    state = app_state(ctx)
+    return await recommend_indexes(
+        state.db,
+        queries=queries,
+        from_pg_stat_statements=from_pg_stat_statements,
+        max_indexes=max_indexes,
+        max_size_mb=max_size_mb,
+        extra_safe=state.config.safe_functions,
+        timeout_ms=max(state.config.statement_timeout_ms, 30_000),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import warnings
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any, TypeVar
@@ -20,6 +21,10 @@ from ..database import Database
 __all__ = ["CompactModel", "clip", "json_size", "jsonable", "load_sql", "read_only", "shrink_lists"]
 
 T = TypeVar("T")
+
+# "schema" is the natural field name for PostgreSQL objects; it only shadows pydantic's deprecated
+# BaseModel.schema() classmethod, which nothing here calls.
+warnings.filterwarnings("ignore", message='Field name "schema" in ".*" shadows', category=UserWarning)
 
 
 @functools.cache

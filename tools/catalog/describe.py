@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from pydantic import Field
 
 from ..database import Database
 from ..errors import InvalidInput, NotFound
@@ -68,7 +69,7 @@ class Constraint(CompactModel):
     name: str
     type: str
     definition: str
-    columns: list[str] = []
+    columns: list[str] = Field(default_factory=list)
     validated: bool | None = None
     deferrable: bool | None = None
     references: str | None = None
@@ -79,7 +80,7 @@ class Constraint(CompactModel):
 class ForeignKeyIn(CompactModel):
     name: str
     from_table: str
-    columns: list[str] = []
+    columns: list[str] = Field(default_factory=list)
     definition: str
     on_delete: str | None = None
 
@@ -164,20 +165,20 @@ class Routine(CompactModel):
     security_definer: bool
     strict: bool
     parallel: str
-    config: list[str] = []
+    config: list[str] = Field(default_factory=list)
     owner: str
     comment: str | None = None
     source: str | None = None
 
 
 class TypeInfo(CompactModel):
-    labels: list[str] = []
+    labels: list[str] = Field(default_factory=list)
     base_type: str | None = None
     not_null: bool | None = None
     default: str | None = None
-    constraints: list[str] = []
+    constraints: list[str] = Field(default_factory=list)
     range_subtype: str | None = None
-    attributes: list[str] = []
+    attributes: list[str] = Field(default_factory=list)
 
 
 class ObjectDescription(CompactModel):
@@ -191,27 +192,27 @@ class ObjectDescription(CompactModel):
     table_bytes: int | None = None
     indexes_bytes: int | None = None
     total_bytes: int | None = None
-    options: list[str] = []
+    options: list[str] = Field(default_factory=list)
     definition: str | None = None
-    columns: list[Column] = []
-    constraints: list[Constraint] = []
-    referenced_by: list[ForeignKeyIn] = []
-    indexes: list[Index] = []
-    triggers: list[Trigger] = []
+    columns: list[Column] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=list)
+    referenced_by: list[ForeignKeyIn] = Field(default_factory=list)
+    indexes: list[Index] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
     rls_enabled: bool | None = None
     rls_forced: bool | None = None
-    policies: list[Policy] = []
+    policies: list[Policy] = Field(default_factory=list)
     partition_key: str | None = None
     parent: str | None = None
     partition_bound: str | None = None
-    partitions: list[Partition] = []
+    partitions: list[Partition] = Field(default_factory=list)
     partitions_total: int | None = None
     stats: TableStats | None = None
     sequence: SequenceInfo | None = None
-    routines: list[Routine] = []
+    routines: list[Routine] = Field(default_factory=list)
     type: TypeInfo | None = None
     index_table: str | None = None
-    notes: list[str] = []
+    notes: list[str] = Field(default_factory=list)
     truncated: bool = False
 
 
@@ -228,7 +229,7 @@ def _candidates(name: str, schema: str | None) -> tuple[list[str | None], list[s
             # database.schema.name: the database part can only be the current one; ignore it.
             pairs.append((parts[1], parts[2]))
     pairs.append((schema, name.lower()))
-    seen: list[tuple[str | None, str]] = []
+    seen: list[tuple[str | None, str]] = Field(default_factory=list)
     for pair in pairs:
         if pair not in seen:
             seen.append(pair)
@@ -244,8 +245,11 @@ def _pick(rows: list[asyncpg.Record], name: str) -> asyncpg.Record | None:
     rank = {"relation": 0, "type": 1, "routine": 2}
     first.sort(key=lambda r: (not r["visible"], r["system"], rank[r["class"]]))
     best = first[0]
-    rivals = [r for r in first if r["visible"] == best["visible"] and r["system"] == best["system"]
-              and r["schema"] != best["schema"]]
+    rivals = [
+        r
+        for r in first
+        if r["visible"] == best["visible"] and r["system"] == best["system"] and r["schema"] != best["schema"]
+    ]
     if rivals and not best["visible"]:
         options = ", ".join(sorted({f"{r['schema']}.{r['name']}" for r in first}))
         raise InvalidInput(f"{name!r} exists in several schemas ({options}); pass schema= to choose one.")
@@ -358,8 +362,14 @@ async def _describe_relation(conn: asyncpg.Connection, oid: int, cap: int) -> Ob
 async def _indexes(conn: asyncpg.Connection, oid: int, cap: int) -> tuple[list[Index], bool]:
     rows = await conn.fetch(load_sql(_PKG, "indexes"), oid, cap + 1)
     return [
-        Index(**{**dict(r), "primary": r["primary"] or None, "unique": r["unique"] or None,
-                 "definition": clip(r["definition"], _TEXT_CHARS)})
+        Index(
+            **{
+                **dict(r),
+                "primary": r["primary"] or None,
+                "unique": r["unique"] or None,
+                "definition": clip(r["definition"], _TEXT_CHARS),
+            }
+        )
         for r in rows[:cap]
     ], len(rows) > cap
 
@@ -376,14 +386,18 @@ async def _describe_type(conn: asyncpg.Connection, oid: int) -> ObjectDescriptio
         attributes=list(r["attributes"]),
     )
     return ObjectDescription(
-        schema=r["schema"], name=r["name"], kind=f"{r['kind']}_type" if r["kind"] != "base" else "type",
-        owner=r["owner"], comment=clip(r["comment"], _TEXT_CHARS), type=info,
+        schema=r["schema"],
+        name=r["name"],
+        kind=f"{r['kind']}_type" if r["kind"] != "base" else "type",
+        owner=r["owner"],
+        comment=clip(r["comment"], _TEXT_CHARS),
+        type=info,
     )
 
 
 async def _describe_routines(conn: asyncpg.Connection, schema: str, name: str, cap: int) -> ObjectDescription:
     rows = await conn.fetch(load_sql(_PKG, "routines"), schema, name, _SOURCE_CHARS, cap + 1)
-    routines: list[Routine] = []
+    routines: list[Routine] = Field(default_factory=list)
     for r in rows[:cap]:
         data: dict[str, Any] = {k: v for k, v in dict(r).items() if k != "source_chars"}
         data["config"] = list(data["config"] or [])
@@ -424,8 +438,7 @@ async def describe_object(
         return await _describe_relation(conn, best["oid"], max_items)
 
     desc = await read_only(db, work)
-    lists = ("columns", "constraints", "referenced_by", "indexes", "triggers", "policies", "partitions",
-             "routines")
+    lists = ("columns", "constraints", "referenced_by", "indexes", "triggers", "policies", "partitions", "routines")
     if shrink_lists(desc, lists, max_bytes):
         desc.truncated = True
     return desc

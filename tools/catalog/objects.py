@@ -31,8 +31,17 @@ ObjectKind = Literal[
     "type",
 ]
 KINDS: tuple[str, ...] = ObjectKind.__args__  # type: ignore[attr-defined]
-_DEFAULT_KINDS = ("table", "partitioned_table", "view", "materialized_view", "sequence", "foreign_table",
-                  "function", "procedure", "type")
+_DEFAULT_KINDS = (
+    "table",
+    "partitioned_table",
+    "view",
+    "materialized_view",
+    "sequence",
+    "foreign_table",
+    "function",
+    "procedure",
+    "type",
+)
 
 
 class ObjectSummary(CompactModel):
@@ -72,8 +81,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str, str, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         schema, name, kind, oid = json.loads(raw)
-        if not (isinstance(schema, str) and isinstance(name, str) and isinstance(kind, str)
-                and isinstance(oid, int)):
+        if not (isinstance(schema, str) and isinstance(name, str) and isinstance(kind, str) and isinstance(oid, int)):
             raise ValueError
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput("cursor is not one returned by list_objects; omit it to start from the top.") from None
@@ -112,7 +120,13 @@ async def list_objects(
     async def work(conn: asyncpg.Connection) -> list[asyncpg.Record]:
         return await conn.fetch(
             load_sql(_PKG, "list_objects"),
-            schema, kinds, like, include_extensions, *after, limit + 1, _COMMENT_CHARS,
+            schema,
+            kinds,
+            like,
+            include_extensions,
+            *after,
+            limit + 1,
+            _COMMENT_CHARS,
         )
 
     rows = await read_only(db, work)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+from pydantic import Field
 
 from ..database import Database
 from ..stats.pgss import PgssStatus, pgss_status
@@ -42,7 +43,7 @@ class RoleInfo(CompactModel):
     create_role: bool
     create_db: bool
     replication: bool
-    predefined_roles: list[str] = []
+    predefined_roles: list[str] = Field(default_factory=list)
 
 
 class Extension(CompactModel):
@@ -81,12 +82,12 @@ class DbOverview(CompactModel):
     schemas: list[SchemaSummary]
     pg_stat_statements: PgssStatus
     hypopg: str
-    warnings: list[str] = []
+    warnings: list[str] = Field(default_factory=list)
     truncated: bool = False
 
 
 def _role_warnings(role: RoleInfo) -> list[str]:
-    warnings: list[str] = []
+    warnings: list[str] = Field(default_factory=list)
     if role.superuser:
         warnings.append(
             f"Connected as superuser {role.name}: pgsage stays read-only, but a least-privilege role "
@@ -135,8 +136,8 @@ def _assemble(
         replication=head["replication"],
         predefined_roles=list(head["predefined_roles"]),
     )
-    installed: list[Extension] = []
-    available: dict[str, str] = {}
+    installed: list[Extension] = Field(default_factory=list)
+    available: dict[str, str] = Field(default_factory=dict)
     for r in ext_rows:
         if r["installed_version"] is not None:
             newer = r["default_version"] if r["default_version"] not in (None, r["installed_version"]) else None

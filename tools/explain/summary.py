@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 __all__ = [
     "LARGE_TABLE_ROWS",
@@ -43,6 +43,12 @@ class PlanNode(BaseModel):
     rows_removed: int | None = Field(None, description="rows removed by filter, over all loops")
     sort: str | None = Field(None, description="sort method and space, e.g. 'external merge, Disk 1024 kB'")
     children: list[PlanNode] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Agents pay for every token: leave out what a node does not have.
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None and v != []}
 
 
 class PlanSummary(BaseModel):

@@ -131,9 +131,7 @@ class StatementContext:
         why: str | None = None,
         fix: str | None = None,
     ) -> Finding:
-        line, column = self.source.position(
-            location if location is not None and location >= self.start else self.start
-        )
+        line, column = self.source.position(location if location is not None and location >= self.start else self.start)
         lock = lock or rule.lock
         text = " ".join(self.text.split())
         return Finding(

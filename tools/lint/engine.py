@@ -19,7 +19,7 @@ from pglast import parser as pg_parser
 from ..errors import InvalidInput, NotFound
 from .context import FileState, LineMap, NotValidCheck, SchemaState, Source, StatementContext
 from .model import Finding, LintProblem, LintReport
-from .nodes import Node, column_defs, constraints_of, relname, strings, unwrap
+from .nodes import Node, column_defs, relname, strings, unwrap
 from .rules import REGISTRY, RULES
 from .rules._common import lock_taking
 
@@ -60,6 +60,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     statements: int = 0
     problems: list[LintProblem] = field(default_factory=list)
+    notes: list[LintProblem] = field(default_factory=list)  # parts not linted (e.g. dynamic op.execute)
 
 
 def normalize_pg_version(value: int | str | None) -> int:
@@ -91,7 +92,8 @@ def _parse(source: Source) -> list[Node]:
         return json.loads(pg_parser.parse_sql_json(source.text)).get("stmts", [])
     except pg_parser.ParseError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
-        offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+        # No index means "at end of input": point just after the last statement text.
+        offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else len(source.text.rstrip())
         line, column = source.raw_position(min(offset, len(source.text)))
         if source.line_map:
             line, column = source.line_map(line, column)
@@ -225,6 +227,7 @@ def lint_text(
                 for name in state.local_timeouts:
                     setattr(state, name, False)
                 state.local_timeouts.clear()
+    result.findings.sort(key=lambda f: (f.line, f.column))
     return result
 
 
@@ -320,8 +323,6 @@ def lint_paths(
                 )
                 if result is None:  # not an Alembic revision (env.py, __init__.py) found in a folder
                     continue
-                report.notes.extend(result.problems)
-                result.problems = []
             else:
                 result = lint_text(text, rules=rules, pg_version=version, file=name, schema=schema)
         except SqlParseError as exc:
@@ -336,6 +337,7 @@ def lint_paths(
         report.statements += result.statements
         report.findings.extend(result.findings)
         report.errors.extend(result.problems)
+        report.notes.extend(result.notes)
     if not report.files and not report.errors:
         raise InvalidInput("no .sql files or Alembic revisions found in the given paths")
     return _cap(report, max_findings)

@@ -65,6 +65,7 @@ class LintProblem(BaseModel):
 
 class LintReport(BaseModel):
     pg_version: int
+    pg_version_source: Literal["argument", "database", "default"] = "argument"
     files: list[str] = Field(default_factory=list)
     statements: int = 0
     rules_run: list[str] = Field(default_factory=list)

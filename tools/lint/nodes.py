@@ -63,9 +63,21 @@ def typmods(type_node: Node | None) -> list[int | None]:
     return [const_int(m) for m in (type_node or {}).get("typmods", [])]
 
 
+_DISPLAY = {
+    "int4": "integer",
+    "int8": "bigint",
+    "int2": "smallint",
+    "bool": "boolean",
+    "bpchar": "char",
+    "float8": "double precision",
+    "float4": "real",
+}
+
+
 def type_sql(type_node: Node | None) -> str:
-    """A readable spelling of a type, e.g. varchar(20), numeric(10,2), int4[]."""
+    """A readable spelling of a type, e.g. varchar(20), numeric(10,2), integer[]."""
     name = type_name(type_node)
+    name = _DISPLAY.get(name, name)
     mods = typmods(type_node)
     text = f"{name}({','.join(str(m) for m in mods)})" if mods else name
     if (type_node or {}).get("arrayBounds"):

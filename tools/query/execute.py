@@ -30,6 +30,7 @@ __all__ = [
     "QueryLimits",
     "QueryResult",
     "apply_local_timeouts",
+    "bind_params",
     "execute_sql",
     "run_readonly",
     "run_write",
@@ -95,7 +96,7 @@ async def apply_local_timeouts(conn: asyncpg.Connection, limits: QueryLimits) ->
     )
 
 
-def _bind_all(stmt: asyncpg.prepared_stmt.PreparedStatement, params: Sequence[Any]) -> list[Any]:
+def bind_params(stmt: asyncpg.prepared_stmt.PreparedStatement, params: Sequence[Any]) -> list[Any]:
     wanted = stmt.get_parameters()
     if len(params) != len(wanted):
         raise InvalidInput(
@@ -168,7 +169,7 @@ async def run_readonly(
         await apply_local_timeouts(conn, limits)
         stmt = await conn.prepare(sql, timeout=limits.client_timeout_s)
         result.columns = _columns(stmt)
-        args = _bind_all(stmt, params)
+        args = bind_params(stmt, params)
         if result.columns:
             await _fetch_capped(stmt, args, limits, cap, result)
         else:
@@ -197,7 +198,7 @@ async def run_write(
         await apply_local_timeouts(conn, limits)
         stmt = await conn.prepare(sql, timeout=limits.client_timeout_s)
         result.columns = _columns(stmt)
-        args = _bind_all(stmt, params)
+        args = bind_params(stmt, params)
         if result.columns:
             # RETURNING runs to completion on the first fetch; the cursor only bounds what is kept.
             await _fetch_capped(stmt, args, limits, cap, result)

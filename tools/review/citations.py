@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pgsage.knowledge.page import PageFormatError, read_page
 
-from .finding import Citation
+from .finding import Citation, Finding, RuleInfo, Severity
 
-__all__ = ["cite", "find_page_path", "pages_root"]
+__all__ = ["cite", "find_page_path", "new_finding", "pages_root"]
 
 
 def pages_root() -> Path:
@@ -40,3 +40,24 @@ def _citation(page_id: str) -> Citation:
 
 def cite(page_ids: tuple[str, ...] | list[str]) -> list[Citation]:
     return [_citation(page_id) for page_id in page_ids]
+
+
+def new_finding(
+    rule: RuleInfo,
+    obj: str,
+    *,
+    why: str,
+    evidence: str,
+    fix: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of `rule`, citing the rule's knowledge pages."""
+    return Finding(
+        rule=rule.id,
+        severity=severity or rule.severity,
+        object=obj,
+        why=why,
+        evidence=evidence,
+        fix=fix,
+        citations=cite(rule.kb),
+    )

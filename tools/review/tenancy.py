@@ -63,8 +63,6 @@ def find_tenancy(model: SchemaModel, column: str) -> Tenancy:
             name = guesses[0] if guesses else None
             schema = "public" if name else None
     owned = [
-        t
-        for t in model.tables
-        if t.column(column) is not None and not (t.schema_name == schema and t.name == name)
+        t for t in model.tables if t.column(column) is not None and not (t.schema_name == schema and t.name == name)
     ]
     return Tenancy(column=column, tenant_schema=schema, tenant_table=name, tenant_key=key, owned=owned)

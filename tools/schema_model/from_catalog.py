@@ -19,7 +19,7 @@ from ..errors import InvalidInput, NotFound
 from .expressions import columns_in_text
 from .model import Column, Constraint, FkAction, Index, IndexKey, Policy, SchemaModel, Table
 
-__all__ = ["load_model_from_db", "load_model_from_connection"]
+__all__ = ["load_model_from_connection", "load_model_from_db"]
 
 _KINDS = {"p": "primary_key", "u": "unique", "c": "check", "f": "foreign_key", "x": "exclusion"}
 _ACTIONS: dict[str, FkAction] = {

@@ -36,13 +36,13 @@ _FK_ACTIONS: dict[str, FkAction] = {
     "d": "set default",
 }
 _POLICY_COMMANDS = {"all", "select", "insert", "update", "delete"}
-# Default operator classes of the index methods whose opclass rules look at (gin, pgvector's hnsw and
+# Default operator classes of the index methods whose opclass the rules look at (gin, gist, pgvector's
 # ivfflat); btree/hash/brin defaults are recognised by name below.
 _DEFAULT_OPCLASSES = {
     "gin": {"jsonb_ops", "array_ops", "tsvector_ops"},
     "gist": {"tsvector_ops", "range_ops", "multirange_ops", "box_ops", "point_ops", "poly_ops", "circle_ops"},
-    "hnsw": {"vector_l2_ops", "halfvec_l2_ops", "sparsevec_l2_ops"},
-    "ivfflat": {"vector_l2_ops", "halfvec_l2_ops"},
+    # pgvector: HNSW has no default operator class at all; IVFFlat only for vector (L2).
+    "ivfflat": {"vector_l2_ops"},
 }
 
 
@@ -169,8 +169,31 @@ class _Builder:
         primary = [p for p in pending if p["constraint"].get("contype") == "CONSTR_PRIMARY"]
         unique = [p for p in pending if p["constraint"].get("contype") in ("CONSTR_UNIQUE", "CONSTR_EXCLUSION")]
         foreign = [p for p in pending if p["constraint"].get("contype") == "CONSTR_FOREIGN"]
+        if creating:
+            unique = self._merge_duplicate_keys(primary, unique)
         for item in checks + primary + unique + foreign:
             self._add_constraint(table, item["constraint"], item["column"], creating)
+
+    @staticmethod
+    def _merge_duplicate_keys(
+        primary: list[dict[str, Any]], unique: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """CREATE TABLE keeps one index per identical key list (UNIQUE next to PRIMARY KEY, repeated UNIQUE),
+        moving a name given to the dropped copy onto the kept one, as transformIndexConstraints does."""
+
+        def signature(item: dict[str, Any]) -> tuple[object, ...]:
+            con = item["constraint"]
+            cols = _svals(con.get("keys")) or ([item["column"]] if item["column"] else [])
+            return (tuple(cols), tuple(_svals(con.get("including"))), con.get("contype") == "CONSTR_EXCLUSION")
+
+        kept: list[dict[str, Any]] = list(primary)
+        for item in unique:
+            prior = next((k for k in kept if signature(k) == signature(item)), None)
+            if prior is None:
+                kept.append(item)
+            elif not prior["constraint"].get("conname") and item["constraint"].get("conname"):
+                prior["constraint"] = {**prior["constraint"], "conname": item["constraint"]["conname"]}
+        return kept[len(primary) :]
 
     def _add_constraint(self, table: Table, con: dict[str, Any], column: str | None, creating: bool) -> None:
         contype = con.get("contype")

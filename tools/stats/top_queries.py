@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import asyncpg
+from pydantic import Field
 
 from ..catalog._base import CompactModel, load_sql, read_only
 from ..database import Database
@@ -42,7 +43,7 @@ class TopQueries(CompactModel):
     statements_tracked: int
     queries: list[TopQuery]
     truncated: bool = False
-    notes: list[str] = []
+    notes: list[str] = Field(default_factory=list)
 
 
 async def top_queries(db: Database, order_by: str = "total", limit: int = 10) -> TopQueries:
@@ -62,15 +63,13 @@ async def top_queries(db: Database, order_by: str = "total", limit: int = 10) ->
         # The view's columns follow the installed extension version, not the server version.
         sql = load_sql(_PKG, "top_queries_1_11" if version >= (1, 11) else "top_queries_1_8")
         rows = await conn.fetch(sql, order_by, limit + 1, _QUERY_CHARS)
-        notes: list[str] = []
+        notes: list[str] = Field(default_factory=list)
         privileged = await conn.fetchval(
             "SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') OR "
             "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
         )
         if not privileged:
-            notes.append(
-                "This role sees the text of its own statements only; grant pg_read_all_stats for all of them."
-            )
+            notes.append("This role sees the text of its own statements only; grant pg_read_all_stats for all of them.")
         if any(r["io_ms"] == 0 for r in rows) and await conn.fetchval("SHOW track_io_timing") == "off":
             notes.append("track_io_timing is off, so io_ms is 0; 'io' ordering uses blocks read.")
         queries = [TopQuery(**{k: v for k, v in dict(r).items() if k != "statements"}) for r in rows[:limit]]

@@ -103,7 +103,9 @@ def lock_taking(ctx: StatementContext) -> bool:
     return True
 
 
-def render(ctx: StatementContext, pick: Callable[[Any], Any], change: Callable[[Any], None] | None = None) -> str | None:
+def render(
+    ctx: StatementContext, pick: Callable[[Any], Any], change: Callable[[Any], None] | None = None
+) -> str | None:
     """Render one part of the statement (e.g. a constraint) after an optional edit; None if that fails."""
     try:
         node = pick(pglast.parse_sql(ctx.text)[0].stmt)

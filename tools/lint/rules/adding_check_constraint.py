@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from .._common import alter_cmds, rel_sql, render, validate_sequence
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ._common import alter_cmds, rel_sql, render, validate_sequence
 
 __all__ = ["RULE", "check"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from ...nodes import constraints_of, is_serial, type_sql
-from ...volatility import is_volatile
-from .._common import alter_cmds, q, rel_sql, render
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ..nodes import constraints_of, is_serial, type_sql
+from ..volatility import is_volatile
+from ._common import alter_cmds, q, rel_sql, render
 
 __all__ = ["RULE", "check"]
 
@@ -39,7 +39,7 @@ def _reason(coldef: dict[str, Any], pg_version: int) -> tuple[str, Any] | None:
             return "a STORED generated column is computed for every existing row", None
         if contype == "CONSTR_DEFAULT":
             expr = con.get("raw_expr")
-            if not expr or "A_Const" in expr and expr["A_Const"].get("isnull"):
+            if not expr or ("A_Const" in expr and expr["A_Const"].get("isnull")):
                 return None
             if pg_version < 11:
                 return f"before PostgreSQL 11 any default rewrites the table (pg_version {pg_version})", expr

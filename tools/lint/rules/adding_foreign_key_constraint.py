@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import SHARE_ROW_EXCLUSIVE
-from ...model import Finding, Rule
-from ...nodes import constraints_of, relname, strings
-from .._common import alter_cmds, q, rel_sql, render, validate_sequence
+from ..locks import SHARE_ROW_EXCLUSIVE
+from ..model import Finding, Rule
+from ..nodes import constraints_of, relname, strings
+from ._common import alter_cmds, q, rel_sql, render, validate_sequence
 
 __all__ = ["RULE", "check"]
 
@@ -62,13 +62,10 @@ def check(ctx: Any) -> list[Finding]:
                 ref = render(ctx, lambda s, i=index, j=con_index: s.cmds[i].def_.constraints[j])
                 ref = ref or f"REFERENCES {rel_sql(con.get('pktable'))}"
                 bare = render(ctx, lambda s, i=index: s.cmds[i].def_, _strip_constraints)
-                safe = (
-                    f"ALTER TABLE {table_sql} ADD COLUMN {bare or q(column) + ' <type>'};\n"
-                    + validate_sequence(
-                        table_sql,
-                        f"CONSTRAINT {q(name)} FOREIGN KEY ({q(column)}) {ref} NOT VALID",
-                        name,
-                    )
+                safe = f"ALTER TABLE {table_sql} ADD COLUMN {bare or q(column) + ' <type>'};\n" + validate_sequence(
+                    table_sql,
+                    f"CONSTRAINT {q(name)} FOREIGN KEY ({q(column)}) {ref} NOT VALID",
+                    name,
                 )
                 out.append(
                     ctx.finding(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from ...nodes import constraints_of, is_serial, type_sql
-from .._common import alter_cmds, q, rel_sql
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ..nodes import constraints_of, is_serial, type_sql
+from ._common import alter_cmds, q, rel_sql
 
 __all__ = ["RULE", "check"]
 

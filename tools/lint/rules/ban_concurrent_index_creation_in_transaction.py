@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import Finding, Rule
+from ..model import Finding, Rule
 
 __all__ = ["RULE", "check"]
 
@@ -26,9 +26,9 @@ def _concurrent(ctx: Any) -> str | None:
         return "CREATE INDEX CONCURRENTLY"
     if ctx.kind == "DropStmt" and node.get("removeType") == "OBJECT_INDEX" and node.get("concurrent"):
         return "DROP INDEX CONCURRENTLY"
-    if ctx.kind == "ReindexStmt":
-        if any(p.get("DefElem", {}).get("defname") == "concurrently" for p in node.get("params", [])):
-            return "REINDEX CONCURRENTLY"
+    params = [p.get("DefElem", {}).get("defname") for p in node.get("params", [])]
+    if ctx.kind == "ReindexStmt" and "concurrently" in params:
+        return "REINDEX CONCURRENTLY"
     return None
 
 

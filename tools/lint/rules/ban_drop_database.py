@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import Finding, Rule
-from .._common import q
+from ..model import Finding, Rule
+from ._common import q
 
 __all__ = ["RULE", "check"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from ...nodes import strings
-from .._common import q
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ..nodes import strings
+from ._common import q
 
 __all__ = ["RULE", "check"]
 

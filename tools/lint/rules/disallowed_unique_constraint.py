@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from ...nodes import constraints_of, strings
-from .._common import alter_cmds, q, rel_sql
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ..nodes import constraints_of, strings
+from ._common import alter_cmds, q, rel_sql
 
 __all__ = ["RULE", "check"]
 
@@ -60,8 +60,7 @@ def check(ctx: Any) -> list[Finding]:
                     out.append(
                         ctx.finding(
                             RULE,
-                            f"Column {q(column)} is added with UNIQUE: its index is built while {table_sql} "
-                            "is locked.",
+                            f"Column {q(column)} is added with UNIQUE: its index is built while {table_sql} is locked.",
                             location=con.get("location"),
                             safe_sql=f"ALTER TABLE {table_sql} ADD COLUMN {q(column)} <type>;\n"
                             + _safe(table, table_sql, [column], con.get("conname")),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import Finding, Rule
-from .._common import alter_cmds, rewrite
+from ..model import Finding, Rule
+from ._common import alter_cmds, rewrite
 
 __all__ = ["RULE", "check"]
 
@@ -35,9 +35,9 @@ def _problem(ctx: Any) -> tuple[str, Any] | None:
         return "CREATE INDEX without IF NOT EXISTS", lambda s: setattr(s, "if_not_exists", True)
     if kind == "DropStmt" and node.get("removeType") in _DROPPABLE and not node.get("missing_ok"):
         return "DROP without IF EXISTS", lambda s: setattr(s, "missing_ok", True)
-    if kind == "AlterEnumStmt" and node.get("newVal") and not node.get("oldVal"):
-        if not node.get("skipIfNewValExists"):
-            return "ALTER TYPE ... ADD VALUE without IF NOT EXISTS", None
+    adds_value = kind == "AlterEnumStmt" and node.get("newVal") and not node.get("oldVal")
+    if adds_value and not node.get("skipIfNewValExists"):
+        return "ALTER TYPE ... ADD VALUE without IF NOT EXISTS", None
     for _table, cmd in alter_cmds(ctx, include_new=True):
         subtype = cmd.get("subtype")
         if subtype == "AT_AddColumn" and not cmd.get("missing_ok"):

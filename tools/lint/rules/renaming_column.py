@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from ...nodes import relname
-from .._common import q, rel_sql
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ..nodes import relname
+from ._common import q, rel_sql
 
 __all__ = ["RULE", "check"]
 
@@ -29,9 +29,7 @@ def check(ctx: Any) -> list[Finding]:
     node = ctx.node
     if ctx.kind != "RenameStmt" or node.get("renameType") != "OBJECT_COLUMN":
         return []
-    if node.get("relationType", "OBJECT_TABLE") != "OBJECT_TABLE" or ctx.is_new_table(
-        relname(node.get("relation"))
-    ):
+    if node.get("relationType", "OBJECT_TABLE") != "OBJECT_TABLE" or ctx.is_new_table(relname(node.get("relation"))):
         return []
     table_sql = rel_sql(node.get("relation"))
     old, new = q(node.get("subname", "")), q(node.get("newname", ""))

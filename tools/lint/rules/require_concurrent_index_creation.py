@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import SHARE
-from ...model import Finding, Rule
-from ...nodes import relname
-from .._common import rel_sql, rewrite
+from ..locks import SHARE
+from ..model import Finding, Rule
+from ..nodes import relname
+from ._common import rel_sql, rewrite
 
 __all__ = ["RULE", "check"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from .._common import rewrite
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ._common import rewrite
 
 __all__ = ["RULE", "check"]
 

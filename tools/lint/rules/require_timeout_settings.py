@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import Finding, Rule
-from .._common import lock_taking
+from ..model import Finding, Rule
+from ._common import lock_taking
 
 __all__ = ["RULE", "check"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...locks import ACCESS_EXCLUSIVE
-from ...model import Finding, Rule
-from .._common import alter_cmds, q, rel_sql
+from ..locks import ACCESS_EXCLUSIVE
+from ..model import Finding, Rule
+from ._common import alter_cmds, q, rel_sql
 
 __all__ = ["RULE", "check"]
 
@@ -39,9 +39,7 @@ def _safe(table: str, table_sql: str, column: str, pg_version: int) -> str:
             f"ALTER TABLE {table_sql} DROP CONSTRAINT {check};",
         ]
     else:
-        steps.append(
-            f"-- PostgreSQL {pg_version} still scans on SET NOT NULL: keep the CHECK instead, or upgrade"
-        )
+        steps.append(f"-- PostgreSQL {pg_version} still scans on SET NOT NULL: keep the CHECK instead, or upgrade")
     return "\n".join(steps)
 
 

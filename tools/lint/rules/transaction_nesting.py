@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import Finding, Rule
+from ..model import Finding, Rule
 
 __all__ = ["RULE", "check"]
 

@@ -1,0 +1,303 @@
+"""recommend_indexes: what-if index advice, measured with HypoPG and chosen greedily under a budget."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from pglast.parser import ParseError, parse_sql_json
+from pydantic import BaseModel
+
+from pgsage.knowledge.citations import Citation, cite
+
+from ..database import Database
+from ..errors import FeatureUnavailable, InvalidInput
+from ..guard import check_readonly
+from ..sqlident import quote_ident
+from .candidates import Candidate, generate_candidates
+from .catalog import load_tables, sql_text
+from .costing import CostSession, PlanCost, cost_session
+from .workload import QueryShape, parse_query
+
+__all__ = ["IndexAdvice", "IndexRecommendation", "QueryAdvice", "WorkloadQuery", "recommend_indexes"]
+
+_MAX_QUERIES = 50
+_MAX_QUERY_CHARS = 20_000
+_MAX_CANDIDATES = 60
+_MIN_GAIN_FRACTION = 0.01
+_UNMEASURED_LIMIT = 3
+
+
+class IndexRecommendation(BaseModel):
+    table: str
+    statement: str  # the safe form: CREATE INDEX CONCURRENTLY
+    method: str
+    measured: bool  # False: HypoPG cannot simulate this method; advised from the query shape
+    severity: str
+    why: str
+    evidence: str
+    estimated_size_mb: float | None = None
+    cost_reduction_pct: float | None = None
+    queries_helped: list[int] = []
+    citations: list[Citation] = []
+
+
+class QueryAdvice(BaseModel):
+    query: int  # 1-based position in the workload
+    sql: str
+    weight: float
+    cost_before: float | None = None
+    cost_after: float | None = None
+    plan_before: str | None = None
+    plan_after: str | None = None
+    error: str | None = None
+
+
+class IndexAdvice(BaseModel):
+    recommendations: list[IndexRecommendation]
+    queries: list[QueryAdvice]
+    total_cost_before: float | None = None
+    total_cost_after: float | None = None
+    candidates_considered: int = 0
+    measured_with: str | None = None
+    notes: list[str] = []
+
+
+@dataclass
+class WorkloadQuery:
+    sql: str
+    weight: float = 1.0
+
+
+@dataclass
+class _Chosen:
+    candidate: Candidate
+    oid: int
+    size_mb: float
+    gain: float
+
+
+def _snippet(sql: str) -> str:
+    text = " ".join(sql.split())
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+async def _from_pg_stat_statements(conn: asyncpg.Connection, schema: str, limit: int) -> list[WorkloadQuery]:
+    rows = await conn.fetch(sql_text("top_statements.sql").replace("{schema}", quote_ident(schema)), limit * 3)
+    picked: list[WorkloadQuery] = []
+    for row in rows:
+        try:
+            stmts = json.loads(parse_sql_json(row["query"])).get("stmts", [])
+        except ParseError:
+            continue
+        if len(stmts) == 1 and next(iter(stmts[0]["stmt"])) in ("SelectStmt", "UpdateStmt", "DeleteStmt"):
+            picked.append(WorkloadQuery(row["query"], float(row["calls"])))
+        if len(picked) >= limit:
+            break
+    return picked
+
+
+def _weighted(costs: list[PlanCost | None], weights: list[float]) -> float:
+    return sum(c.cost * w for c, w in zip(costs, weights, strict=True) if c is not None)
+
+
+async def _costs(session: CostSession, shapes: list[QueryShape | None]) -> list[PlanCost | None]:
+    out: list[PlanCost | None] = []
+    for shape in shapes:
+        out.append(None if shape is None else await session.cost(shape))
+    return out
+
+
+def _severity(fraction: float) -> str:
+    return "high" if fraction >= 0.5 else "medium" if fraction >= 0.1 else "low"
+
+
+async def recommend_indexes(
+    db: Database,
+    *,
+    queries: Sequence[str] | None = None,
+    from_pg_stat_statements: bool = True,
+    max_indexes: int = 5,
+    max_size_mb: float | None = None,
+    top_statements: int = 20,
+    extra_safe: Sequence[str] = (),
+    timeout_ms: int = 30_000,
+) -> IndexAdvice:
+    """Index advice for the given queries and/or the top statements of pg_stat_statements."""
+    if not 1 <= max_indexes <= 20:
+        raise InvalidInput("max_indexes must be between 1 and 20.")
+    if max_size_mb is not None and max_size_mb <= 0:
+        raise InvalidInput("max_size_mb must be positive.")
+    given = [q for q in (queries or []) if q and q.strip()]
+    if len(given) > _MAX_QUERIES:
+        raise InvalidInput(f"Give at most {_MAX_QUERIES} queries.")
+    if not given and not from_pg_stat_statements:
+        raise InvalidInput("Give queries, or set from_pg_stat_statements=true to use the database's workload.")
+
+    async def work(conn: asyncpg.Connection) -> IndexAdvice:
+        ext = await conn.fetchrow(sql_text("extensions.sql"))
+        notes: list[str] = []
+        workload = [WorkloadQuery(q) for q in given]
+        if from_pg_stat_statements:
+            if ext["pg_stat_statements"]:
+                workload += await _from_pg_stat_statements(conn, ext["pg_stat_statements"], top_statements)
+            elif not given:
+                raise FeatureUnavailable(
+                    "pg_stat_statements is not installed, so there is no recorded workload: add it to "
+                    "shared_preload_libraries, restart, run CREATE EXTENSION pg_stat_statements; or pass queries."
+                )
+            else:
+                notes.append("pg_stat_statements is not installed: only the given queries were analysed.")
+        advice = [QueryAdvice(query=i, sql=_snippet(q.sql), weight=q.weight) for i, q in enumerate(workload, 1)]
+        shapes: list[QueryShape | None] = []
+        for item, query in zip(advice, workload, strict=True):
+            shape = None
+            if len(query.sql) > _MAX_QUERY_CHARS:
+                item.error = f"longer than {_MAX_QUERY_CHARS} characters"
+            else:
+                verdict = check_readonly(query.sql, extra_safe, plan_only=True)
+                if not verdict.allowed:
+                    item.error = f"not analysed: {verdict.reason}"
+                else:
+                    try:
+                        shape = parse_query(query.sql)
+                    except ValueError as exc:
+                        item.error = str(exc)
+            shapes.append(shape)
+        if not any(shapes):
+            raise InvalidInput("None of the queries can be analysed: " + "; ".join(a.error or "" for a in advice))
+        refs = list({ref for s in shapes if s for ref in s.uses})
+        tables = await load_tables(conn, refs)
+        candidates = generate_candidates([s for s in shapes if s], tables)[:_MAX_CANDIDATES]
+        measurable = [c for c in candidates if c.measurable]
+        unmeasured = [c for c in candidates if not c.measurable]
+        if not ext["pg_trgm"]:
+            unmeasured = [c for c in unmeasured if "gin_trgm_ops" not in c.keys[0]] + [
+                c for c in unmeasured if "gin_trgm_ops" in c.keys[0]
+            ]
+        result = IndexAdvice(recommendations=[], queries=advice, candidates_considered=len(candidates), notes=notes)
+        weights = [q.weight for q in workload]
+        if ext["hypopg"]:
+            await _measure(conn, ext, shapes, weights, measurable, result, max_indexes, max_size_mb, timeout_ms)
+        else:
+            result.notes.append(
+                "HypoPG is not installed, so no index could be measured: CREATE EXTENSION hypopg (package "
+                "postgresql-NN-hypopg) for costed advice. Shown: the first candidates by query shape."
+            )
+            for cand in measurable[:max_indexes]:
+                result.recommendations.append(_unmeasured(cand, tables))
+        for cand in unmeasured[:_UNMEASURED_LIMIT]:
+            result.recommendations.append(_unmeasured(cand, tables, trgm_missing=not ext["pg_trgm"]))
+        return result
+
+    return await db.run(work)
+
+
+def _unmeasured(cand: Candidate, tables: dict, trgm_missing: bool = False) -> IndexRecommendation:  # type: ignore[type-arg]
+    rows = next((t.reltuples for t in tables.values() if t.schema == cand.schema and t.name == cand.table), 0.0)
+    evidence = f"{cand.reason}; table has ~{int(rows):,} rows"
+    if cand.method in ("gin", "hnsw"):
+        evidence += f"; HypoPG cannot simulate {cand.method} indexes, so this is advised from the query shape"
+    if trgm_missing and "gin_trgm_ops" in cand.keys[0]:
+        evidence += "; needs CREATE EXTENSION pg_trgm"
+    return IndexRecommendation(
+        table=f"{cand.schema}.{cand.table}",
+        statement=cand.definition(concurrently=True, name=cand.index_name()),
+        method=cand.method,
+        measured=False,
+        severity="medium" if rows >= 10_000 else "low",
+        why=f"The workload uses {cand.reason}, which this index serves.",
+        evidence=evidence,
+        citations=cite(*cand.kb, "require-concurrent-index-creation"),
+    )
+
+
+async def _measure(
+    conn: asyncpg.Connection,
+    ext: asyncpg.Record,
+    shapes: list[QueryShape | None],
+    weights: list[float],
+    candidates: list[Candidate],
+    result: IndexAdvice,
+    max_indexes: int,
+    max_size_mb: float | None,
+    timeout_ms: int,
+) -> None:
+    async with cost_session(conn, ext["hypopg"], ext["version_num"], timeout_ms) as session:
+        before: list[PlanCost | None] = []
+        for item, shape in zip(result.queries, shapes, strict=True):
+            if shape is None:
+                before.append(None)
+                continue
+            try:
+                before.append(await session.cost(shape))
+            except asyncpg.PostgresError as exc:
+                item.error = f"cannot be planned: {exc}"
+                before.append(None)
+        shapes = [s if b is not None else None for s, b in zip(shapes, before, strict=True)]
+        base_total = _weighted(before, weights)
+        current, current_total = before, base_total
+        chosen: list[_Chosen] = []
+        used_mb = 0.0
+        remaining = list(candidates)
+        while len(chosen) < max_indexes and remaining:
+            best: tuple[float, Candidate, int, float, list[PlanCost | None]] | None = None
+            for cand in remaining:
+                oid, size = await session.create(cand.definition(concurrently=False))
+                try:
+                    if max_size_mb is not None and used_mb + size > max_size_mb:
+                        continue
+                    costs = await _costs(session, shapes)
+                finally:
+                    await session.drop(oid)
+                gain = current_total - _weighted(costs, weights)
+                if best is None or gain > best[0]:
+                    best = (gain, cand, oid, size, costs)
+            if best is None or best[0] <= max(_MIN_GAIN_FRACTION * base_total, 1e-6):
+                break
+            gain, cand, _, size, _costs_seen = best
+            oid, size = await session.create(cand.definition(concurrently=False))  # keep it for later rounds
+            chosen.append(_Chosen(cand, oid, size, gain))
+            used_mb += size
+            # Re-plan with the kept index so plans name it by its final oid.
+            current = await _costs(session, shapes)
+            current_total = _weighted(current, weights)
+            remaining = [c for c in remaining if c is not cand]
+        result.measured_with = "HypoPG hypothetical indexes (planner cost estimates)"
+        result.total_cost_before = round(base_total, 2)
+        result.total_cost_after = round(current_total, 2)
+        for item, b, a in zip(result.queries, before, current, strict=True):
+            if b is not None and a is not None:
+                item.cost_before, item.cost_after = round(b.cost, 2), round(a.cost, 2)
+                item.plan_before = b.plan or None
+                item.plan_after = a.plan if a.plan != b.plan else None
+        for pick in chosen:
+            hypo_name = f"<{pick.oid}>"
+            helped = [q.query for q in result.queries if q.plan_after and hypo_name in q.plan_after]
+            fraction = pick.gain / base_total if base_total else 0.0
+            examples = [q for q in result.queries if q.query in helped][:2]
+            evidence = (
+                "; ".join(
+                    f"query {q.query}: cost {q.cost_before} -> {q.cost_after} ({q.plan_before} -> {q.plan_after})"
+                    for q in examples
+                )
+                or f"lowers the workload's weighted cost by {pick.gain:.1f}"
+            )
+            result.recommendations.append(
+                IndexRecommendation(
+                    table=f"{pick.candidate.schema}.{pick.candidate.table}",
+                    statement=pick.candidate.definition(concurrently=True, name=pick.candidate.index_name()),
+                    method=pick.candidate.method,
+                    measured=True,
+                    severity=_severity(fraction),
+                    why=f"Serves {pick.candidate.reason}; with it the planner's estimated cost of the workload "
+                    f"drops by {fraction:.0%}.",
+                    evidence=evidence,
+                    estimated_size_mb=round(pick.size_mb, 2),
+                    cost_reduction_pct=round(100 * fraction, 1),
+                    queries_helped=helped,
+                    citations=cite(*pick.candidate.kb, "require-concurrent-index-creation"),
+                )
+            )

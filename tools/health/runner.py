@@ -1,0 +1,116 @@
+"""Running the health checks: selection, one transaction, a savepoint per check, caps."""
+
+from __future__ import annotations
+
+import time
+
+import asyncpg
+from pydantic import Field
+
+from ..catalog._base import CompactModel, read_only
+from ..database import Database
+from ..errors import InvalidInput
+from . import indexes, overflow, server_state, sessions, settings, tables, wraparound
+from .base import Check, CheckContext, Finding, Thresholds
+
+__all__ = ["ALL_CHECKS", "CheckError", "HealthReport", "check_ids", "health_check"]
+
+ALL_CHECKS: tuple[Check, ...] = (
+    *indexes.CHECKS,
+    *tables.CHECKS,
+    *wraparound.CHECKS,
+    *overflow.CHECKS,
+    *sessions.CHECKS,
+    *server_state.CHECKS,
+    *settings.CHECKS,
+)
+_SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+class CheckError(CompactModel):
+    check: str
+    error: str
+
+
+class HealthReport(CompactModel):
+    server_version_num: int
+    checks_run: list[str]
+    summary: dict[str, int]
+    findings: list[Finding]
+    errors: list[CheckError] = Field(default_factory=list)
+    truncated: bool = False
+    elapsed_ms: int
+
+
+def check_ids() -> list[str]:
+    """Every name `checks=` accepts: check ids and the extra finding ids they emit."""
+    names: list[str] = Field(default_factory=list)
+    for c in ALL_CHECKS:
+        names.append(c.id)
+        names.extend(c.emits)
+    return names
+
+
+def _select(checks: list[str] | None) -> list[Check]:
+    if not checks:
+        return list(ALL_CHECKS)
+    by_name = {c.id: c for c in ALL_CHECKS} | {e: c for c in ALL_CHECKS for e in c.emits}
+    unknown = [name for name in checks if name not in by_name]
+    if unknown:
+        raise InvalidInput(f"Unknown check(s) {unknown}; choose from: {', '.join(check_ids())}.")
+    chosen: list[Check] = Field(default_factory=list)
+    for name in checks:
+        if by_name[name] not in chosen:
+            chosen.append(by_name[name])
+    return chosen
+
+
+async def health_check(
+    db: Database,
+    checks: list[str] | None = None,
+    thresholds: Thresholds | None = None,
+    max_findings_per_check: int = 50,
+    max_findings: int = 200,
+) -> HealthReport:
+    """Run the chosen checks (all by default) and return findings, most severe first."""
+    selected = _select(checks)
+    wanted = set(checks or [])
+    version = await db.server_version_num()
+    ctx = CheckContext(version=version, thresholds=thresholds or Thresholds())
+    started = time.perf_counter()
+
+    async def work(conn: asyncpg.Connection) -> tuple[list[Finding], list[CheckError], bool]:
+        findings: list[Finding] = Field(default_factory=list)
+        errors: list[CheckError] = Field(default_factory=list)
+        truncated = False
+        for check in selected:
+            try:
+                # A savepoint per check: one failing query (a missing privilege, a catalog difference)
+                # must not abort the transaction the other checks still need.
+                async with conn.transaction():
+                    found = await check.run(conn, ctx)
+            except asyncpg.PostgresError as exc:
+                errors.append(CheckError(check=check.id, error=db.scrub(f"{exc.sqlstate}: {exc}")))
+                continue
+            if wanted and check.id not in wanted:
+                # The caller named only some of the finding ids this check emits.
+                found = [f for f in found if f.check in wanted]
+            if len(found) > max_findings_per_check:
+                found, truncated = found[:max_findings_per_check], True
+            findings.extend(found)
+        return findings, errors, truncated
+
+    findings, errors, truncated = await read_only(db, work)
+    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+    if len(findings) > max_findings:
+        findings, truncated = findings[:max_findings], True
+    summary = {s: sum(1 for f in findings if f.severity == s) for s in _SEVERITY_ORDER}
+    return HealthReport(
+        server_version_num=version,
+        checks_run=[c.id for c in selected],
+        summary={k: v for k, v in summary.items() if v},
+        findings=findings,
+        errors=errors,
+        truncated=truncated,
+        elapsed_ms=round((time.perf_counter() - started) * 1000),
+    )

@@ -1,0 +1,33 @@
+-- sequence-overflow / integer-key-overflow: non-cycling sequences with their last value, their own
+-- limits, and the column they feed (OWNED BY or identity, else a DEFAULT nextval() dependency) with its
+-- type. Both lookups use pg_depend's indexes, so the cost stays linear in the number of sequences.
+WITH seqs AS (
+    SELECT s.seqrelid, n.nspname AS schema, c.relname AS sequence, format_type(s.seqtypid, NULL) AS data_type,
+           s.seqmax AS max_value, s.seqmin AS min_value, s.seqincrement AS increment,
+           CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid) END
+               AS last_value,
+           coalesce(
+               (SELECT ARRAY[d.refobjid::int8, d.refobjsubid::int8] FROM pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
+                  AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+                LIMIT 1),
+               (SELECT ARRAY[ad.adrelid::int8, ad.adnum::int8] FROM pg_depend d
+                JOIN pg_attrdef ad ON ad.oid = d.objid
+                WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = s.seqrelid
+                  AND d.classid = 'pg_attrdef'::regclass
+                LIMIT 1)
+           ) AS feeds
+    FROM pg_sequence s
+    JOIN pg_class c ON c.oid = s.seqrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE NOT s.seqcycle
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+)
+SELECT q.schema, q.sequence, q.data_type, q.max_value, q.min_value, q.increment, q.last_value,
+       tn.nspname AS table_schema, tc.relname AS table_name, a.attname AS column_name,
+       format_type(a.atttypid, NULL) AS column_type, a.attidentity <> '' AS identity
+FROM seqs q
+LEFT JOIN pg_attribute a ON a.attrelid = q.feeds[1]::oid AND a.attnum = q.feeds[2]::int2
+LEFT JOIN pg_class tc ON tc.oid = a.attrelid
+LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+WHERE q.last_value IS NOT NULL
