@@ -129,7 +129,8 @@ def rst_to_markdown(text: str) -> tuple[str, str]:
         line = lines[i]
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         # An overline, title, underline triple, or a title followed by an underline.
-        if _RST_UNDERLINE.match(line) and i + 2 < len(lines) and _RST_UNDERLINE.match(lines[i + 2]) and lines[i + 1].strip():
+        overline = _RST_UNDERLINE.match(line) and i + 2 < len(lines) and _RST_UNDERLINE.match(lines[i + 2])
+        if overline and lines[i + 1].strip():
             line, nxt, i = lines[i + 1], lines[i + 2], i + 1
         if line.strip() and _RST_UNDERLINE.match(nxt) and len(nxt.strip()) >= len(line.strip()) - 1:
             mark = nxt.strip()[0]

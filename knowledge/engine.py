@@ -16,7 +16,7 @@ import anyio
 
 from pgsage.tools.errors import InvalidInput, NotFound, WritesDisabled
 
-from .corpus import ANY_VERSION, Corpus, Source, load_corpus, shipped_paths
+from .corpus import ANY_VERSION, Corpus, Source, corpus_hash, load_corpus, shipped_paths
 from .models import (
     CodeExampleHit,
     CodeSearchResult,
@@ -116,12 +116,14 @@ class KnowledgeBase:
         return self
 
     async def _refresh(self) -> None:
-        corpus: Corpus = await anyio.to_thread.run_sync(load_corpus, self.pages_dir, self.sources_file)
-        self.problems = corpus.problems
-        digest = corpus.digest + (f"|{self.embedder.identity}" if self.embedder else "")
+        # Hashing the files is much cheaper than parsing them: parse only when the index is stale.
+        digest = await anyio.to_thread.run_sync(corpus_hash, self.pages_dir, self.sources_file)
+        digest += f"|{self.embedder.identity}" if self.embedder else ""
         if await self.store.shipped_digest() == digest:
             await self.store.open()
             return
+        corpus: Corpus = await anyio.to_thread.run_sync(load_corpus, self.pages_dir, self.sources_file)
+        self.problems = corpus.problems
         records: list[PageRecord] = await anyio.to_thread.run_sync(
             lambda: [record(page, "shipped") for page in corpus.pages]
         )

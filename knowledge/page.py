@@ -8,6 +8,7 @@
     pg_versions = [13, 18]                # first and last major version it applies to
     tags = ["hnsw", "vector", "index"]
     requires = ["vector"]                 # extensions its examples need (optional)
+    test_on = "pg18"                      # run the examples on PostgreSQL 18 + pgvector (optional; else 15)
     +++
     # HNSW indexes in pgvector
     ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .corpus import Chunk, Example, chunk_page, extract_examples
@@ -35,11 +36,16 @@ def _join(values: list[str]) -> str:
     return " ".join(values)
 
 
+@functools.lru_cache(maxsize=4_096)
+def _short_terms(text: str) -> Terms:
+    # Titles, tags and headings repeat on every chunk of a page: tokenize them once.
+    return terms(text)
+
+
 def chunk_fields(page: Page, chunk: Chunk) -> dict[str, str]:
     """Space-separated terms per indexed field: title, tags, heading, body, parts."""
-    title, tags, heading, body = terms(page.title), terms(" ".join(page.tags)), terms(chunk.section), terms(
-        chunk.content
-    )
+    title, tags, heading = _short_terms(page.title), _short_terms(" ".join(page.tags)), _short_terms(chunk.section)
+    body = terms(chunk.content)
     parts = title.parts + tags.parts + heading.parts + body.parts
     # Tags are written as identifiers (jsonb_path_ops) or plain words; index both spellings.
     return {
@@ -53,7 +59,8 @@ def chunk_fields(page: Page, chunk: Chunk) -> dict[str, str]:
 
 def example_fields(page: Page, example: Example) -> dict[str, str]:
     """Terms of a code example: title, summary (with section), code, parts."""
-    title, summary, code = terms(page.title), terms(example.summary + " " + example.section), terms(example.code)
+    title, summary = _short_terms(page.title), terms(example.summary + " " + example.section)
+    code = terms(example.code)
     return {
         "title": _join(title.main),
         "summary": _join(summary.main),

@@ -20,11 +20,12 @@ from typing import Any
 import anyio
 
 from .corpus import Source
+from .postings import DocTable, build_postings, doc_table, top_scores
 from .records import PageRecord, Query, chunk_fields, example_fields
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # bm25() column weights: title, tags, heading, body, parts (chosen with bench/bench_knowledge.py and tests).
 CHUNK_WEIGHTS = (6.0, 4.0, 3.0, 1.0, 0.4)
 EXAMPLE_WEIGHTS = (3.0, 4.0, 1.0, 0.4)
@@ -56,9 +57,21 @@ CREATE TABLE IF NOT EXISTS examples (
 CREATE INDEX IF NOT EXISTS examples_source ON examples (source_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS examples_fts USING fts5(
     title, summary, code, parts, tokenize = "unicode61 tokenchars '_'");
+CREATE TABLE IF NOT EXISTS postings (
+    kind TEXT NOT NULL, term TEXT NOT NULL, docs BLOB NOT NULL, tfs BLOB NOT NULL,
+    PRIMARY KEY (kind, term)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS postings_docs (
+    kind TEXT PRIMARY KEY, rowids BLOB NOT NULL, lengths BLOB NOT NULL, sources TEXT NOT NULL);
 """
 
-_DERIVED = ("chunks", "chunks_fts", "examples", "examples_fts", "pages", "sources", "meta")
+# kind -> (FTS5 table, its columns, base table, bm25 weights)
+_KINDS = {
+    "chunks": ("chunks_fts", "title, tags, heading, body, parts", "chunks", CHUNK_WEIGHTS),
+    "examples": ("examples_fts", "title, summary, code, parts", "examples", EXAMPLE_WEIGHTS),
+}
+
+_DERIVED = ("chunks", "chunks_fts", "examples", "examples_fts", "pages", "sources", "meta", "postings",
+            "postings_docs")
 
 
 def _match(query: Query) -> str:
@@ -78,6 +91,7 @@ class SqliteStore:
         self._read: sqlite3.Connection | None = None
         self._write_lock = threading.Lock()
         self._vectors: tuple[int, Any, list[int]] | None = None  # (generation, matrix, chunk ids)
+        self._tables: dict[str, tuple[int, DocTable]] = {}  # kind -> (generation, documents)
 
     # -- connections ---------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -91,6 +105,9 @@ class SqliteStore:
             conn = self._connect()
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA query_only = 1")
+            # Posting blobs are read on every search: keep them in memory rather than re-reading pages.
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA mmap_size = 268435456")
             self._read = conn
         return self._read
 
@@ -192,6 +209,24 @@ class SqliteStore:
 
     @staticmethod
     def _bump(conn: sqlite3.Connection) -> None:
+        """Rebuild the posting lists and mark a new generation (readers reload their document tables)."""
+        for kind, (fts, columns, base, weights) in _KINDS.items():
+            rows = conn.execute(
+                f"SELECT f.rowid, b.source_id, {', '.join('f.' + c.strip() for c in columns.split(','))} "
+                f"FROM {fts} f JOIN {base} b ON b.id = f.rowid ORDER BY f.rowid"
+            )
+            rowids, lengths, sources, packed = build_postings(
+                ((row[0], row[1], row[2:]) for row in rows), weights
+            )
+            conn.execute("DELETE FROM postings WHERE kind = ?", (kind,))
+            conn.executemany(
+                "INSERT INTO postings VALUES (?, ?, ?, ?)",
+                ((kind, term, docs, tfs) for term, (docs, tfs) in packed.items()),
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO postings_docs VALUES (?, ?, ?, ?)",
+                (kind, rowids.tobytes(), lengths.tobytes(), json.dumps(sources)),
+            )
         conn.execute(
             "INSERT INTO meta VALUES ('generation', '1') "
             "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
@@ -245,27 +280,60 @@ class SqliteStore:
             )
 
     # -- reading -------------------------------------------------------------------------------------
+    def _ranked(self, kind: str, query: Query, source_id: str | None, limit: int) -> list[tuple[int, float]]:
+        """(rowid, score) best first; one read transaction so postings and documents agree."""
+        conn = self._reader()
+        conn.execute("BEGIN")
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            generation = int(row[0]) if row else 0
+            cached = self._tables.get(kind)
+            if cached is None or cached[0] != generation:
+                docs = conn.execute(
+                    "SELECT rowids, lengths, sources FROM postings_docs WHERE kind = ?", (kind,)
+                ).fetchone()
+                table = doc_table(docs[0], docs[1], json.loads(docs[2])) if docs else doc_table(b"", b"", [])
+                self._tables[kind] = cached = (generation, table)
+            terms = query.all_terms
+            marks = ",".join("?" * len(terms))
+            postings = [
+                (1.0, docs, tfs)
+                for docs, tfs in conn.execute(
+                    f"SELECT docs, tfs FROM postings WHERE kind = ? AND term IN ({marks})", (kind, *terms)
+                )
+            ]
+            return top_scores(cached[1], postings, limit, source_id)
+        finally:
+            conn.execute("COMMIT")
+
+    def _rows(self, sql: str, ranked: list[tuple[int, float]]) -> list[dict[str, Any]]:
+        if not ranked:
+            return []
+        marks = ",".join("?" * len(ranked))
+        found = {row["id"]: dict(row) for row in self._reader().execute(sql.format(marks), [i for i, _ in ranked])}
+        return [{**found[i], "score": score} for i, score in ranked if i in found]
+
     async def search_chunks(self, query: Query, source_id: str | None, limit: int) -> list[dict[str, Any]]:
-        sql = (
-            "SELECT c.id, c.page_id, c.source_id, c.title, c.section, c.url, c.content, c.v_first, c.v_last, "
-            f"-bm25(chunks_fts, {', '.join(map(str, CHUNK_WEIGHTS))}) AS score "
-            "FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid WHERE chunks_fts MATCH ? "
-            + ("AND c.source_id = ? " if source_id else "")
-            + "ORDER BY score DESC LIMIT ?"
+        return self._rows(
+            "SELECT id, page_id, source_id, title, section, url, content, v_first, v_last FROM chunks "
+            "WHERE id IN ({})",
+            self._ranked("chunks", query, source_id, limit),
         )
-        args = (_match(query), source_id, limit) if source_id else (_match(query), limit)
-        return [dict(row) for row in self._reader().execute(sql, args)]
 
     async def search_examples(self, query: Query, source_id: str | None, limit: int) -> list[dict[str, Any]]:
-        sql = (
-            "SELECT e.id, e.page_id, e.source_id, e.title, e.section, e.language, e.summary, e.code, e.url, "
-            f"-bm25(examples_fts, {', '.join(map(str, EXAMPLE_WEIGHTS))}) AS score "
-            "FROM examples_fts JOIN examples e ON e.id = examples_fts.rowid WHERE examples_fts MATCH ? "
-            + ("AND e.source_id = ? " if source_id else "")
-            + "ORDER BY score DESC LIMIT ?"
+        return self._rows(
+            "SELECT id, page_id, source_id, title, section, language, summary, code, url FROM examples "
+            "WHERE id IN ({})",
+            self._ranked("examples", query, source_id, limit),
         )
-        args = (_match(query), source_id, limit) if source_id else (_match(query), limit)
-        return [dict(row) for row in self._reader().execute(sql, args)]
+
+    def fts5_bm25(self, query: Query, limit: int) -> list[tuple[int, float]]:
+        """FTS5's own bm25() ranking of chunks: kept to measure against (bench) and to check parity (tests)."""
+        sql = (
+            f"SELECT rowid, -bm25(chunks_fts, {', '.join(map(str, CHUNK_WEIGHTS))}) AS score FROM chunks_fts "
+            "WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?"
+        )
+        return [(row[0], row[1]) for row in self._reader().execute(sql, (_match(query), limit))]
 
     def _load_vectors(self) -> tuple[Any, list[int]]:
         conn = self._reader()

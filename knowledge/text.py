@@ -15,6 +15,7 @@ Every term matches `[a-z0-9_]+`, which is what lets both backends store them ver
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -35,9 +36,13 @@ _OP_NAMES = {
 _NOT_OPERATORS = set("-*#=|:/")
 
 _STOP = frozenset(
-    """a an and are as at be been but by can could did do does for from had has have how i if in into is it
-    its of on or our should so than that the their them then there these they this those to too use used
-    using via was we were what when where which while who why will with would you your""".split()
+    [
+        "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does",
+        "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or",
+        "our", "should", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+        "those", "to", "too", "use", "used", "using", "via", "was", "we", "were", "what", "when", "where",
+        "which", "while", "who", "why", "will", "with", "would", "you", "your",
+    ]
 )
 
 # Word sequences that mean one thing in PostgreSQL; matched on lowercased words before stemming.
@@ -52,6 +57,8 @@ _PHRASES: dict[tuple[str, ...], str] = {
     )
 }
 _MAX_PHRASE = max(len(p) for p in _PHRASES)
+_PHRASE_STARTS = frozenset(p[0] for p in _PHRASES)
+_ID_SEPARATORS = re.compile(r"[._$]+")
 
 # Groups of terms users and documents use for the same thing (after tokenizing, so stemmed).
 _SYNONYM_GROUPS = (
@@ -76,8 +83,21 @@ _SYNONYM_GROUPS = (
 )
 
 
+_STEMS: dict[str, str] = {}  # memo of stem(); bounded below
+
+
 def stem(word: str) -> str:
     """A small suffix stripper: enough to make plurals and -ing/-ed forms meet, predictable everywhere."""
+    done = _STEMS.get(word)
+    if done is not None:
+        return done
+    result = _stem(word)
+    if len(_STEMS) < 200_000:
+        _STEMS[word] = result
+    return result
+
+
+def _stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:
@@ -97,6 +117,7 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=4_096)
 def operator_term(op: str) -> str | None:
     if not 2 <= len(op) <= 3 or (set(op) <= _NOT_OPERATORS and op != "||"):
         return None
@@ -112,46 +133,49 @@ class Terms:
 def terms(text: str) -> Terms:
     """Search terms of `text` (a document field or a query)."""
     out = Terms()
+    main, parts = out.main, out.parts
     words: list[str] = []  # the current run of plain words, for phrase detection
 
     def flush() -> None:
-        i = 0
-        while i < len(words):
-            for size in range(min(_MAX_PHRASE, len(words) - i), 1, -1):
-                phrase = _PHRASES.get(tuple(words[i : i + size]))
-                if phrase:
-                    out.main.append(phrase)
-                    break
-            word = words[i]
+        for i, word in enumerate(words):
+            if word in _PHRASE_STARTS:
+                for size in range(min(_MAX_PHRASE, len(words) - i), 1, -1):
+                    phrase = _PHRASES.get(tuple(words[i : i + size]))
+                    if phrase:
+                        main.append(phrase)
+                        break
             if word not in _STOP:
-                out.main.append(stem(word))
-            i += 1
+                main.append(_STEMS.get(word) or stem(word))
         words.clear()
 
-    for match in _TOKEN.finditer(text):
-        ident, num, op = match.group("ident"), match.group("num"), match.group("op")
+    # findall() hands back plain tuples: much cheaper than a Match object per token on large corpora.
+    for ident, num, op in _TOKEN.findall(text):
         if ident:
             low = ident.lower()
-            if "_" in low.strip("_") or "." in low or "$" in low:
-                flush()
-                whole = re.sub(r"[.$]", "_", low).strip("_")
-                out.main.append(whole)
-                out.parts.extend(stem(p) for p in re.split(r"[._$]+", low) if p and p not in _STOP)
+            if "_" in low or "." in low or "$" in low:
+                bare = low.strip("_")
+                if "_" in bare or "." in low or "$" in low:
+                    if words:
+                        flush()
+                    main.append(bare.replace(".", "_").replace("$", "_").strip("_"))
+                    parts.extend(stem(p) for p in _ID_SEPARATORS.split(low) if p and p not in _STOP)
+                elif bare:
+                    words.append(bare)
             else:
-                low = low.strip("_")
-                if low:
-                    words.append(low)
-            continue
-        if num:
-            flush()
-            out.main.append(num)
-        elif op:
+                words.append(low)
+        elif num:
+            if words:
+                flush()
+            main.append(num)
+        else:
             term = operator_term(op)
             # A hyphen or other punctuation inside a phrase ("row-level security") does not break it.
             if term:
-                flush()
-                out.main.append(term)
-    flush()
+                if words:
+                    flush()
+                main.append(term)
+    if words:
+        flush()
     return out
 
 

@@ -59,5 +59,6 @@ def build_server(config: Config, state: AppState | None = None) -> PgsageServer:
         lifespan=lifespan,
     )
     for family in _FAMILIES:
+        # Every family is `register(server, config)`: some tools' annotations depend on the config.
         family.register(server, config)
     return server

@@ -28,6 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("--format", choices=["text", "json", "github"], default="text")
     parser.add_argument("--pg-version", help="PostgreSQL major version the migration targets [18]")
     parser.add_argument("--exclude", default="", help="comma-separated rule ids to skip")
+    parser.add_argument(
+        "--assume-in-transaction",
+        action="store_true",
+        help="the migration tool wraps each .sql file in a transaction (Alembic revisions always are)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -90,10 +95,18 @@ def format_github(report: LintReport) -> str:
 def _lint(args: argparse.Namespace, stdin: TextIO) -> LintReport:
     exclude = [e for e in args.exclude.split(",") if e.strip()]
     if args.paths == ["-"]:
-        return lint_sql(stdin.read(), pg_version=args.pg_version, exclude=exclude, file="<stdin>")
+        return lint_sql(
+            stdin.read(),
+            pg_version=args.pg_version,
+            exclude=exclude,
+            file="<stdin>",
+            assume_in_transaction=args.assume_in_transaction,
+        )
     if "-" in args.paths:
         raise PgsageError("'-' (standard input) cannot be combined with other paths")
-    return lint_paths(args.paths, pg_version=args.pg_version, exclude=exclude)
+    return lint_paths(
+        args.paths, pg_version=args.pg_version, exclude=exclude, assume_in_transaction=args.assume_in_transaction
+    )
 
 
 def run(args: argparse.Namespace) -> int:

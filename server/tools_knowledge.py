@@ -22,7 +22,6 @@ from pgsage.knowledge.models import (
 )
 
 from .config import Config
-from .config import Config
 from .registry import add_tool
 from .state import AppState, app_state
 

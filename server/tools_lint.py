@@ -36,13 +36,15 @@ async def lint_migration(
     files: list[str] | None = None,
     pg_version: int | None = None,
     exclude: list[str] | None = None,
+    assume_in_transaction: bool = False,
 ) -> LintReport:
     """Lint a migration for zero-downtime safety: blocking locks, table rewrites, unvalidated constraints,
     renames and drops that break running code, missing lock/statement timeouts.
 
     Pass `sql` (the statements) or `files` (.sql files, Alembic revisions or folders, linted in order).
     Each finding gives the lock taken and what it blocks, the safe SQL to run instead, position and citations.
-    `pg_version` defaults to the connected server's major version, else 18; `exclude` lists rule ids to skip.
+    `pg_version` defaults to the connected server's major version, else 18; `exclude` lists rule ids to skip;
+    `assume_in_transaction` when the migration tool wraps each .sql file in a transaction.
     """
     if (sql is None) == (files is None):
         raise InvalidInput("pass exactly one of `sql` (migration text) or `files` (paths to lint)")
@@ -56,10 +58,14 @@ async def lint_migration(
         version = normalize_pg_version(version)
     if sql is not None:
         text = sql
-        report = await anyio.to_thread.run_sync(lambda: lint_sql(text, pg_version=version, exclude=exclude))
+        report = await anyio.to_thread.run_sync(
+            lambda: lint_sql(text, pg_version=version, exclude=exclude, assume_in_transaction=assume_in_transaction)
+        )
     else:
         paths = list(files or [])
-        report = await anyio.to_thread.run_sync(lambda: lint_paths(paths, pg_version=version, exclude=exclude))
+        report = await anyio.to_thread.run_sync(
+            lambda: lint_paths(paths, pg_version=version, exclude=exclude, assume_in_transaction=assume_in_transaction)
+        )
     report.pg_version_source = source  # type: ignore[assignment]
     return report
 

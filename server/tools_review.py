@@ -42,13 +42,12 @@ async def review_schema(
     rules: list[str] | None = None,
     exclude: list[str] | None = None,
 ) -> ReviewReport:
-    """Review a schema's design: missing FK/tenant/GIN/vector indexes, tenant isolation (NOT NULL, cascade FK,
-    RLS), timestamp vs timestamptz, serial/int keys, varchar(n), missing primary keys, duplicate indexes, naming.
+    """Review a schema's design (tenant isolation and RLS, FK/JSONB/vector indexes, timestamptz, identity keys,
+    varchar(n), primary keys, duplicate indexes, naming); each finding has why, evidence, a safe fix and citations.
 
-    Reads the connected database (optionally one `schema` and some `tables`) unless `sql` or `files` (schema
-    files or migration folders, applied in order) are given. `queries` (SQL) show how jsonb and vector columns
-    are searched; `rules` runs only those rule ids, `exclude` switches rules off. Each finding has why,
-    evidence, a safe fix and cited knowledge pages.
+    Reads the connected database (optionally one `schema`, some `tables`) unless `sql` or `files` (schema files,
+    migration folders) are given. `queries` show how jsonb/vector columns are searched; `rules` runs only those
+    rule ids, `exclude` switches rules off.
     """
     state = app_state(ctx)
     if sql is not None and len(sql) > _MAX_SQL_CHARS:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pgsage.knowledge.engine import KnowledgeBase
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -128,12 +129,12 @@ def _site_index(base: str) -> dict[str, tuple[str, bytes]]:
         "/llms.txt": (
             "text/plain",
             (
-                "# Acme docs\n\n> Internal docs of the Acme platform.\n\n"
-                "- [Widgets](/docs/widgets.html): widget tables\n"
-                "- [Gadgets](docs/gadgets.md)\n"
-                "- [Elsewhere](https://example.invalid/other.html)\n"
-                "- [Missing](/docs/missing.html)\n"
-            ).encode(),
+                b"# Acme docs\n\n> Internal docs of the Acme platform.\n\n"
+                b"- [Widgets](/docs/widgets.html): widget tables\n"
+                b"- [Gadgets](docs/gadgets.md)\n"
+                b"- [Elsewhere](https://example.invalid/other.html)\n"
+                b"- [Missing](/docs/missing.html)\n"
+            ),
         ),
         "/sitemap.xml": (
             "application/xml",
@@ -204,7 +205,7 @@ def docs_site() -> Iterator[Site]:
     for server, url in _serve(_SiteHandler):
         server.base = url
         server.delay = 0.0
-        yield Site(url, server.log, lambda seconds: setattr(server, "delay", seconds))
+        yield Site(url, server.log, lambda seconds, target=server: setattr(target, "delay", seconds))
 
 
 @pytest.fixture

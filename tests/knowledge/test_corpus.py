@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from pgsage.knowledge.page import CodeBlock, Page, PageFormatError, read_page
 
 __all__ = ["ALLOWED_URL_PREFIXES", "corpus_summary", "load_corpus"]
@@ -65,6 +66,10 @@ _PG_DOCS = re.compile(
     r"|release/\d+\.\d+/?(?:#[\w.-]+)?)$"
 )
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# "see `page-id`" / "(see `a`, `b` and `c`)" in prose are links to other pages; code blocks are ignored.
+_SEE = re.compile(r"\b[Ss]ee ((?:`[^`]+`(?:,\s*|\s+and\s+|\s+or\s+)?)+)")
+_SEE_ID = re.compile(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`")
+_FENCED = re.compile(r"^(```+|~~~+).*?^\1\s*$", re.DOTALL | re.MULTILINE)
 _SQLSTATE = re.compile(r"^[0-9A-Z]{5}$")
 KNOWN_KEYS = {
     "id", "title", "source", "urls", "pg_versions", "tags", "requires", "test_on",
@@ -193,6 +198,22 @@ def test_page_ids_are_unique() -> None:
             where.setdefault(entry.page.id, []).append(str(entry.path.relative_to(PAGES_DIR)))
     duplicates = {page_id: paths for page_id, paths in where.items() if len(paths) > 1}
     assert not duplicates, f"duplicate page ids: {duplicates}"
+
+
+def test_see_references_name_existing_pages() -> None:
+    ids = {entry.page.id for entry in CORPUS if entry.page}
+    broken = []
+    for entry in CORPUS:
+        if entry.page is None:
+            continue
+        prose = _FENCED.sub("", entry.page.body)
+        for match in _SEE.finditer(prose):
+            broken += [
+                f"{entry.path.relative_to(PAGES_DIR)}: see `{ref}`"
+                for ref in _SEE_ID.findall(match.group(1))
+                if ref not in ids
+            ]
+    assert not broken, "references to pages that do not exist:\n  " + "\n  ".join(broken)
 
 
 def test_cited_pages_exist() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-
+from typing import Any
 
 import pytest
-from typing import Any
+
 from pgsage.knowledge.engine import KnowledgeBase
 from pgsage.tools.errors import InvalidInput, NotFound, WritesDisabled
 

@@ -4,11 +4,13 @@ progress notifications, and the live database's version as the default pg_versio
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import mcp
 import pytest
+
 from pgsage.knowledge.engine import KnowledgeBase
 from pgsage.server.app import build_server
 from pgsage.server.config import Config
@@ -33,8 +35,9 @@ def _state(tmp_path: Path, **settings: Any) -> AppState:
     return state
 
 
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[mcp.Client]:
+@asynccontextmanager
+async def _connected(tmp_path: Path) -> AsyncIterator[mcp.Client]:
+    # A context manager, not a fixture: the client's task group must open and close in the test's task.
     state = _state(tmp_path)
     try:
         async with mcp.Client(build_server(state.config, state)) as connected:
@@ -56,34 +59,36 @@ async def _error(client: mcp.Client, tool: str, args: dict[str, Any]) -> str:
     return " ".join(getattr(c, "text", "") for c in result.content)
 
 
-async def test_tools_are_listed_with_short_descriptions_and_truthful_annotations(client: mcp.Client) -> None:
-    tools = {tool.name: tool for tool in (await client.list_tools()).tools if tool.name.startswith("rag_")}
-    assert set(tools) == RAG_TOOLS
-    for tool in tools.values():
-        assert tool.description and len(tool.description) < 320, (tool.name, len(tool.description or ""))
-    for name in RAG_TOOLS - {"rag_add_source"}:
-        assert tools[name].annotations.read_only_hint is True
-    add = tools["rag_add_source"].annotations
-    assert add.read_only_hint is False
-    assert add.destructive_hint is True  # re-ingesting replaces that source's pages
-    params = tools["rag_search_knowledge_base"].input_schema["properties"]
-    assert set(params) == {"query", "source_id", "match_count", "return_mode", "pg_version"}
+async def test_tools_are_listed_with_short_descriptions_and_truthful_annotations(tmp_path: Path) -> None:
+    async with _connected(tmp_path) as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools if tool.name.startswith("rag_")}
+        assert set(tools) == RAG_TOOLS
+        for tool in tools.values():
+            assert tool.description and len(tool.description) < 320, (tool.name, len(tool.description or ""))
+        for name in RAG_TOOLS - {"rag_add_source"}:
+            assert tools[name].annotations.read_only_hint is True
+        add = tools["rag_add_source"].annotations
+        assert add.read_only_hint is False
+        assert add.destructive_hint is True  # re-ingesting replaces that source's pages
+        params = tools["rag_search_knowledge_base"].input_schema["properties"]
+        assert set(params) == {"query", "source_id", "match_count", "return_mode", "pg_version"}
 
 
-async def test_search_read_and_list_through_mcp(client: mcp.Client) -> None:
-    found = await _ok(client, "rag_search_knowledge_base", {"query": "jsonb_path_ops", "match_count": 2})
-    top = found["results"][0]
-    assert top["page_id"] == "jsonb-gin-opclasses"
-    assert top["url"] == "https://www.postgresql.org/docs/current/datatype-json.html#JSON-INDEXING"
-    assert found["pg_version"] is None  # no database configured
-    page = await _ok(client, "rag_read_full_page", {"page_id": top["page_id"]})
-    assert "jsonb_path_ops" in page["content"]
-    code = await _ok(client, "rag_search_code_examples", {"query": "ON CONFLICT DO UPDATE"})
-    assert code["results"][0]["page_id"] == "insert-on-conflict"
-    sources = await _ok(client, "rag_get_available_sources", {})
-    assert len(sources["sources"]) == 7
-    listed = await _ok(client, "rag_list_pages_for_source", {"source_id": "pgvector"})
-    assert [p["page_id"] for p in listed["pages"]] == ["hnsw-tuning"]
+async def test_search_read_and_list_through_mcp(tmp_path: Path) -> None:
+    async with _connected(tmp_path) as client:
+        found = await _ok(client, "rag_search_knowledge_base", {"query": "jsonb_path_ops", "match_count": 2})
+        top = found["results"][0]
+        assert top["page_id"] == "jsonb-gin-opclasses"
+        assert top["url"] == "https://www.postgresql.org/docs/current/datatype-json.html#JSON-INDEXING"
+        assert found["pg_version"] is None  # no database configured
+        page = await _ok(client, "rag_read_full_page", {"page_id": top["page_id"]})
+        assert "jsonb_path_ops" in page["content"]
+        code = await _ok(client, "rag_search_code_examples", {"query": "ON CONFLICT DO UPDATE"})
+        assert code["results"][0]["page_id"] == "insert-on-conflict"
+        sources = await _ok(client, "rag_get_available_sources", {})
+        assert len(sources["sources"]) == 7
+        listed = await _ok(client, "rag_list_pages_for_source", {"source_id": "pgvector"})
+        assert [p["page_id"] for p in listed["pages"]] == ["hnsw-tuning"]
 
 
 @pytest.mark.parametrize(
@@ -98,30 +103,32 @@ async def test_search_read_and_list_through_mcp(client: mcp.Client) -> None:
     ],
 )
 async def test_bad_input_is_a_tool_error_and_the_server_keeps_running(
-    client: mcp.Client, tool: str, args: dict[str, Any], words: str
+    tmp_path: Path, tool: str, args: dict[str, Any], words: str
 ) -> None:
-    assert words in await _error(client, tool, args)
-    assert (await _ok(client, "rag_search_knowledge_base", {"query": "merge"}))["results"]
+    async with _connected(tmp_path) as client:
+        assert words in await _error(client, tool, args)
+        assert (await _ok(client, "rag_search_knowledge_base", {"query": "merge"}))["results"]
 
 
-async def test_add_source_reports_progress(client: mcp.Client, tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for n in range(3):
-        (docs / f"page{n}.md").write_text(f"# Page {n}\n\nThe wibble{n} subsystem.\n", encoding="utf-8")
-    updates: list[tuple[float, float | None, str | None]] = []
+async def test_add_source_reports_progress(tmp_path: Path) -> None:
+    async with _connected(tmp_path) as client:
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        for n in range(3):
+            (docs / f"page{n}.md").write_text(f"# Page {n}\n\nThe wibble{n} subsystem.\n", encoding="utf-8")
+        updates: list[tuple[float, float | None, str | None]] = []
 
-    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-        updates.append((progress, total, message))
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            updates.append((progress, total, message))
 
-    result = await client.call_tool("rag_add_source", {"location": str(docs), "source_id": "team"},
-                                    progress_callback=on_progress)
-    assert not result.is_error, result.content
-    assert result.structured_content["pages"] == 3
-    assert [u[0] for u in updates] == [1, 2, 3]
-    assert {u[1] for u in updates} == {3}
-    hit = (await _ok(client, "rag_search_knowledge_base", {"query": "wibble2"}))["results"][0]
-    assert hit["source_id"] == "team"
+        result = await client.call_tool("rag_add_source", {"location": str(docs), "source_id": "team"},
+                                        progress_callback=on_progress)
+        assert not result.is_error, result.content
+        assert result.structured_content["pages"] == 3
+        assert [u[0] for u in updates] == [1, 2, 3]
+        assert {u[1] for u in updates} == {3}
+        hit = (await _ok(client, "rag_search_knowledge_base", {"query": "wibble2"}))["results"][0]
+        assert hit["source_id"] == "team"
 
 
 async def test_ingest_can_be_disabled(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from pgsage.knowledge.engine import MAX_QUERY_CHARS, KnowledgeBase
 from pgsage.tools.errors import InvalidInput, NotFound
 
@@ -56,7 +57,7 @@ async def test_pg_version_demotes_pages_that_do_not_apply(kb: KnowledgeBase) -> 
     assert old.pg_version == 14
     assert old.results[0].page_id == "merge-before-15"
     assert old.results[0].applies is True
-    assert [hit.applies for hit in old.results if hit.page_id == "merge-statement"][0] is False
+    assert next(hit.applies for hit in old.results if hit.page_id == "merge-statement") is False
     new = await kb.search("merge", pg_version=16, match_count=3)
     assert new.results[0].page_id == "merge-statement"
     assert (await kb.search("merge", pg_version=160004)).pg_version == 16  # server_version_num works too

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+
 from pgsage.knowledge.engine import KnowledgeBase
 from pgsage.knowledge.vectors import Embedder, rrf, top_k
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from pgsage.knowledge.records import make_query
 from pgsage.knowledge.text import expand_synonyms, operator_term, stem, terms
 

@@ -15,8 +15,10 @@ from pgsage.server.config import Config
 
 FIXTURES = Path(__file__).parents[1] / "tools" / "lint" / "fixtures"
 ALEMBIC = Path(__file__).parents[1] / "tools" / "lint" / "alembic"
-UNSAFE = "ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);\n"
-CLEAN = "SET lock_timeout = '2s';\nSET statement_timeout = '1min';\nALTER TABLE users ADD COLUMN nickname text;\n"
+UNSAFE = "BEGIN;\nALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);\nCOMMIT;\n"
+CLEAN = (
+    "SET lock_timeout = '2s';\nSET statement_timeout = '1min';\nALTER TABLE users ADD COLUMN IF NOT EXISTS nick text;\n"
+)
 
 
 def _server(dsn: str | None = None):
@@ -41,11 +43,11 @@ async def test_sql_is_linted_with_structured_findings() -> None:
     assert not result.is_error
     report = result.structured_content
     assert report["pg_version"] == 16 and report["pg_version_source"] == "argument"
-    assert report["statements"] == 1 and report["rules_excluded"] == ["require-timeout-settings"]
+    assert report["statements"] == 3 and report["rules_excluded"] == ["require-timeout-settings"]
     assert len(report["rules_run"]) == 28
     (finding,) = report["findings"]
     assert finding["rule"] == "adding-foreign-key-constraint"
-    assert (finding["line"], finding["column"], finding["lock"]) == (1, 24, "SHARE ROW EXCLUSIVE")
+    assert (finding["line"], finding["column"], finding["lock"]) == (2, 23, "SHARE ROW EXCLUSIVE")
     assert "NOT VALID" in finding["safe_sql"] and "VALIDATE CONSTRAINT users_org_fk" in finding["safe_sql"]
     assert finding["citations"][0]["id"] == "adding-foreign-key-constraint"
     assert finding["citations"][0]["url"].startswith("https://")
@@ -120,7 +122,7 @@ def test_cli_text_format_names_lock_fix_and_summary(tmp_path: Path) -> None:
     path = tmp_path / "m.sql"
     path.write_text(UNSAFE)
     out = _cli(str(path), "--pg-version", "14").stdout
-    assert f"{path}:1:24: error adding-foreign-key-constraint:" in out
+    assert f"{path}:2:23: error adding-foreign-key-constraint:" in out
     assert "lock: SHARE ROW EXCLUSIVE (blocks INSERT, UPDATE, DELETE and DDL" in out
     assert "      ALTER TABLE users VALIDATE CONSTRAINT users_org_fk;" in out
     assert out.rstrip().splitlines()[-1].startswith("2 finding(s) (1 error, 1 warning, 0 info) in 1 file(s)")
@@ -131,17 +133,17 @@ def test_cli_json_format_is_the_report(tmp_path: Path) -> None:
     path = tmp_path / "m.sql"
     path.write_text(UNSAFE)
     report = json.loads(_cli(str(path), "--format", "json").stdout)
-    assert [f["rule"] for f in report["findings"]] == ["adding-foreign-key-constraint", "require-timeout-settings"]
-    assert report["files"] == [str(path)] and report["statements"] == 1
+    assert [f["rule"] for f in report["findings"]] == ["require-timeout-settings", "adding-foreign-key-constraint"]
+    assert report["files"] == [str(path)] and report["statements"] == 3
 
 
 def test_cli_github_format_annotates_files(tmp_path: Path) -> None:
     path = tmp_path / "m.sql"
     path.write_text(UNSAFE)
     lines = _cli(str(path), "--format", "github").stdout.splitlines()
-    assert lines[0].startswith(f"::error file={path},line=1,col=24,title=adding-foreign-key-constraint::")
-    assert "%0AInstead:%0A" in lines[0]
-    assert lines[1].startswith("::warning ") and len(lines) == 2
+    assert lines[0].startswith(f"::warning file={path},line=2,col=1,title=require-timeout-settings::")
+    assert lines[1].startswith(f"::error file={path},line=2,col=23,title=adding-foreign-key-constraint::")
+    assert "%0AInstead:%0A" in lines[1] and len(lines) == 2
 
 
 def test_cli_reads_standard_input() -> None:

@@ -110,6 +110,43 @@ async def _costs(session: CostSession, shapes: list[QueryShape | None]) -> list[
     return out
 
 
+async def _widen(
+    session: CostSession,
+    chosen: list[_Chosen],
+    remaining: list[Candidate],
+    shapes: list[QueryShape | None],
+    weights: list[float],
+    total: float,
+    max_size_mb: float | None,
+) -> float:
+    """Swap a chosen index for a wider one that starts with the same keys when that lowers the workload
+    cost: greedy rounds pick (a) before they see that (a, b) serves the same queries and more."""
+    for pick in chosen:
+        wider = [
+            c
+            for c in remaining
+            if (c.schema, c.table, c.method) == (pick.candidate.schema, pick.candidate.table, pick.candidate.method)
+            and c.keys[: len(pick.candidate.keys)] == pick.candidate.keys
+            and c.keys != pick.candidate.keys
+            and not c.where
+            and not pick.candidate.where
+        ]
+        for cand in wider:
+            await session.drop(pick.oid)
+            oid, size = await session.create(cand.definition(concurrently=False))
+            new_total = _weighted(await _costs(session, shapes), weights)
+            within_budget = max_size_mb is None or sum(p.size_mb for p in chosen) - pick.size_mb + size <= max_size_mb
+            if new_total < total and within_budget:
+                remaining.append(pick.candidate)
+                remaining.remove(cand)
+                pick.gain += total - new_total
+                pick.candidate, pick.oid, pick.size_mb, total = cand, oid, size, new_total
+            else:
+                await session.drop(oid)
+                pick.oid, _ = await session.create(pick.candidate.definition(concurrently=False))
+    return total
+
+
 def _severity(fraction: float) -> str:
     return "high" if fraction >= 0.5 else "medium" if fraction >= 0.1 else "low"
 
@@ -255,7 +292,8 @@ async def _measure(
                 gain = current_total - _weighted(costs, weights)
                 if best is None or gain > best[0]:
                     best = (gain, cand, oid, size, costs)
-            if best is None or best[0] <= max(_MIN_GAIN_FRACTION * base_total, 1e-6):
+            # Stop when the best index no longer moves the workload by 1% of what is left.
+            if best is None or best[0] <= max(_MIN_GAIN_FRACTION * current_total, 1e-6):
                 break
             gain, cand, _, size, _costs_seen = best
             oid, size = await session.create(cand.definition(concurrently=False))  # keep it for later rounds
@@ -265,6 +303,8 @@ async def _measure(
             current = await _costs(session, shapes)
             current_total = _weighted(current, weights)
             remaining = [c for c in remaining if c is not cand]
+        current_total = await _widen(session, chosen, remaining, shapes, weights, current_total, max_size_mb)
+        current = await _costs(session, shapes)
         result.measured_with = "HypoPG hypothetical indexes (planner cost estimates)"
         result.total_cost_before = round(base_total, 2)
         result.total_cost_after = round(current_total, 2)

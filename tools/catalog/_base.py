@@ -55,7 +55,7 @@ def clip(text: str | None, limit: int) -> str | None:
 
 
 class CompactModel(BaseModel):
-    """A model whose JSON leaves out null fields and empty lists/dicts: agents pay for every token."""
+    """A model whose JSON leaves out optional null fields and empty lists/dicts: agents pay for every token."""
 
     # No return annotation on purpose: pydantic would otherwise publish `dict` as the output schema
     # instead of the model's fields.
@@ -64,7 +64,13 @@ class CompactModel(BaseModel):
         data = handler(self)
         if not isinstance(data, dict):
             return data
-        return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
+        fields = type(self).model_fields
+        # Only optional fields are dropped: required ones stay, or output-schema validation would fail.
+        return {
+            k: v
+            for k, v in data.items()
+            if not (v is None or v == [] or v == {}) or (k in fields and fields[k].is_required())
+        }
 
 
 def json_size(model: BaseModel) -> int:

@@ -6,7 +6,7 @@ import asyncpg
 from pydantic import Field
 
 from ..database import Database
-from ._base import CompactModel, load_sql, read_only
+from ._base import CompactModel, load_sql, read_only, shrink_lists
 
 __all__ = ["Activity", "BlockedSession", "LockCount", "SessionGroup", "SessionInfo", "activity"]
 
@@ -67,7 +67,7 @@ class Activity(CompactModel):
 def _chains(blocking: list[SessionInfo]) -> list[BlockedSession]:
     """For each waiting session, the path to the session at the root of the wait (cycles cut)."""
     waits = {s.pid: s.blocked_by for s in blocking if s.blocked_by}
-    out: list[BlockedSession] = Field(default_factory=list)
+    out: list[BlockedSession] = []
     for pid in waits:
         chain = [pid]
         current = pid
@@ -81,7 +81,7 @@ def _chains(blocking: list[SessionInfo]) -> list[BlockedSession]:
     return out
 
 
-async def activity(db: Database, limit: int = 50) -> Activity:
+async def activity(db: Database, limit: int = 50, max_bytes: int = 64_000) -> Activity:
     """A snapshot of sessions by state, the oldest transactions, lock waits and lock counts."""
 
     async def work(conn: asyncpg.Connection) -> Activity:
@@ -107,4 +107,7 @@ async def activity(db: Database, limit: int = 50) -> Activity:
             truncated=len(groups) > limit or len(blocking) > limit or len(locks) > limit,
         )
 
-    return await read_only(db, work)
+    result = await read_only(db, work)
+    if shrink_lists(result, ("blocking", "chains", "sessions", "locks", "oldest_transactions"), max_bytes):
+        result.truncated = True
+    return result

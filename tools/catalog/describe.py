@@ -229,7 +229,7 @@ def _candidates(name: str, schema: str | None) -> tuple[list[str | None], list[s
             # database.schema.name: the database part can only be the current one; ignore it.
             pairs.append((parts[1], parts[2]))
     pairs.append((schema, name.lower()))
-    seen: list[tuple[str | None, str]] = Field(default_factory=list)
+    seen: list[tuple[str | None, str]] = []
     for pair in pairs:
         if pair not in seen:
             seen.append(pair)
@@ -397,7 +397,7 @@ async def _describe_type(conn: asyncpg.Connection, oid: int) -> ObjectDescriptio
 
 async def _describe_routines(conn: asyncpg.Connection, schema: str, name: str, cap: int) -> ObjectDescription:
     rows = await conn.fetch(load_sql(_PKG, "routines"), schema, name, _SOURCE_CHARS, cap + 1)
-    routines: list[Routine] = Field(default_factory=list)
+    routines: list[Routine] = []
     for r in rows[:cap]:
         data: dict[str, Any] = {k: v for k, v in dict(r).items() if k != "source_chars"}
         data["config"] = list(data["config"] or [])

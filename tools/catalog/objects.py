@@ -11,7 +11,7 @@ import asyncpg
 
 from ..database import Database
 from ..errors import InvalidInput
-from ._base import CompactModel, load_sql, read_only
+from ._base import CompactModel, load_sql, read_only, shrink_lists
 
 __all__ = ["KINDS", "ObjectKind", "ObjectList", "ObjectSummary", "like_pattern", "list_objects"]
 
@@ -107,6 +107,7 @@ async def list_objects(
     cursor: str | None = None,
     include_extensions: bool = False,
     max_limit: int = 1000,
+    max_bytes: int = 64_000,
 ) -> ObjectList:
     """One page of objects ordered by schema, name; pass `next_cursor` back to continue."""
     kinds = _kinds(kind)
@@ -133,13 +134,12 @@ async def list_objects(
     page = rows[:limit]
     more = len(rows) > limit
     objects = [ObjectSummary(**{k: v for k, v in dict(r).items() if k not in ("oid", "total")}) for r in page]
-    next_cursor = None
+    result = ObjectList(objects=objects, total=rows[0]["total"] if rows else 0)
+    if shrink_lists(result, ("objects",), max_bytes):
+        # Fewer rows than asked fit the byte cap: the cursor continues right after the last one returned.
+        page, more = page[: len(result.objects)], True
     if more and page:
         last = page[-1]
-        next_cursor = _encode_cursor(last["schema"], last["name"], last["kind"], int(last["oid"]))
-    return ObjectList(
-        objects=objects,
-        total=rows[0]["total"] if rows else 0,
-        next_cursor=next_cursor,
-        truncated=more,
-    )
+        result.next_cursor = _encode_cursor(last["schema"], last["name"], last["kind"], int(last["oid"]))
+    result.truncated = more
+    return result

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ..database import Database
 from ..stats.pgss import PgssStatus, pgss_status
-from ._base import CompactModel, jsonable, load_sql, read_only
+from ._base import CompactModel, jsonable, load_sql, read_only, shrink_lists
 
 __all__ = ["IMPORTANT_SETTINGS", "DbOverview", "Extension", "RoleInfo", "SchemaSummary", "db_overview"]
 
@@ -87,7 +87,7 @@ class DbOverview(CompactModel):
 
 
 def _role_warnings(role: RoleInfo) -> list[str]:
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = []
     if role.superuser:
         warnings.append(
             f"Connected as superuser {role.name}: pgsage stays read-only, but a least-privilege role "
@@ -108,7 +108,7 @@ def _role_warnings(role: RoleInfo) -> list[str]:
     return warnings
 
 
-async def db_overview(db: Database) -> DbOverview:
+async def db_overview(db: Database, max_bytes: int = 64_000) -> DbOverview:
     """Server, settings, extensions, schemas and role in four catalog queries (independent of size)."""
 
     async def work(conn: asyncpg.Connection) -> DbOverview:
@@ -118,7 +118,10 @@ async def db_overview(db: Database) -> DbOverview:
         pgss = await pgss_status(conn)
         return _assemble(head, ext_rows, schema_rows, pgss)
 
-    return await read_only(db, work)
+    result = await read_only(db, work)
+    if shrink_lists(result, ("schemas",), max_bytes):
+        result.truncated = True
+    return result
 
 
 def _assemble(
@@ -136,8 +139,8 @@ def _assemble(
         replication=head["replication"],
         predefined_roles=list(head["predefined_roles"]),
     )
-    installed: list[Extension] = Field(default_factory=list)
-    available: dict[str, str] = Field(default_factory=dict)
+    installed: list[Extension] = []
+    available: dict[str, str] = {}
     for r in ext_rows:
         if r["installed_version"] is not None:
             newer = r["default_version"] if r["default_version"] not in (None, r["installed_version"]) else None

@@ -20,7 +20,7 @@ import asyncpg
 from ..database import Database, query_failed
 from ..errors import GuardRejected, InvalidInput, QueryFailed
 from ..guard import check_readonly, parse_one
-from ..query import QueryLimits, apply_local_timeouts, bind_params
+from ..query import QueryLimits, apply_local_timeouts, begin, bind_params, end
 from .hypothetical import (
     create_hypothetical_indexes,
     hypopg_schema,
@@ -134,10 +134,8 @@ async def explain(
         clean = False
         schema: str | None = None
         names: list[str] = []
-        transaction = conn.transaction(readonly=True)
-        await transaction.start()
+        await begin(conn, limits, readonly=True)
         try:
-            await apply_local_timeouts(conn, limits)
             for name, value in planner_settings.items():
                 await conn.execute("SELECT set_config($1, $2, true)", name, value)
             if hypothetical:
@@ -147,16 +145,14 @@ async def explain(
             table_rows = await _table_rows(conn, document[0]["Plan"])
             if schema is not None:
                 await reset_hypothetical_indexes(conn, schema)
+            await end(conn)
             clean = True
         except asyncpg.PostgresError as exc:
             raise query_failed(exc) from None
         finally:
-            try:
-                await transaction.rollback()
-            finally:
-                if not clean:
-                    # Hypothetical indexes (and anything unclear after an error) live in the session.
-                    conn.terminate()
+            if not clean:
+                # Hypothetical indexes (and anything unclear after an error) live in the session.
+                conn.terminate()
         if planner_settings:
             notes.append(
                 "Planner settings for this plan: " + ", ".join(f"{k}={v}" for k, v in planner_settings.items())

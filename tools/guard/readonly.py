@@ -22,6 +22,7 @@ from pglast.parser import ParseError, parse_sql_json
 from .safe_functions import (
     ALWAYS_DENIED,
     ALWAYS_DENIED_PREFIXES,
+    PUBLIC_EXTENSION_FUNCTIONS,
     SAFE_FUNCTIONS,
     SAFE_PREFIXES,
     SAFE_SCHEMAS,
@@ -208,9 +209,11 @@ def _is_safe_function(parts: list[str], extra: frozenset[str]) -> bool:
     if qualified in extra:
         return True
     name = parts[-1]
-    if len(parts) > 1 and parts[0] not in SAFE_SCHEMAS:
-        return False
     if len(parts) > 2:  # database.schema.function is never what a read needs
+        return False
+    if len(parts) == 2 and parts[0] == "public":
+        return name in PUBLIC_EXTENSION_FUNCTIONS
+    if len(parts) == 2 and parts[0] not in SAFE_SCHEMAS:
         return False
     return name in SAFE_FUNCTIONS or name in extra or name.startswith(SAFE_PREFIXES)
 
@@ -295,8 +298,7 @@ def _walk(sql: str, stmt: dict[str, Any], extra: frozenset[str] | None, *, plan_
             location = _first_location(node)
             raise _Reject(
                 "locking-clause",
-                f"Locking clause (FOR UPDATE/SHARE){_where(sql, location)} takes row locks; remove it for a "
-                "read.",
+                f"Locking clause (FOR UPDATE/SHARE){_where(sql, location)} takes row locks; remove it for a read.",
                 location,
             )
         elif key == "intoClause":
@@ -304,6 +306,15 @@ def _walk(sql: str, stmt: dict[str, Any], extra: frozenset[str] | None, *, plan_
             raise _Reject(
                 "select-into",
                 f"SELECT INTO{_where(sql, location)} creates a table; remove the INTO clause for a read.",
+                location,
+            )
+        elif key == "CommonTableExpr" and next(iter(node.get("ctequery") or {"": 0})) in _DML_KINDS:
+            location = node.get("location")
+            inner = _kind_name(next(iter(node["ctequery"])))
+            raise _Reject(
+                "data-modifying-cte",
+                f"WITH {node.get('ctename', '?')} AS ({inner} ...){_where(sql, location)} writes; only SELECT is "
+                "allowed inside WITH.",
                 location,
             )
         elif key in _DML_KINDS:

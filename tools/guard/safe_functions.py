@@ -15,6 +15,7 @@ from __future__ import annotations
 __all__ = [
     "ALWAYS_DENIED",
     "ALWAYS_DENIED_PREFIXES",
+    "PUBLIC_EXTENSION_FUNCTIONS",
     "SAFE_FUNCTIONS",
     "SAFE_PREFIXES",
     "SAFE_SCHEMAS",
@@ -198,9 +199,11 @@ SAFE_FUNCTIONS: frozenset[str] = (
 # pg_stat_reset* does not match these prefixes.
 SAFE_PREFIXES: tuple[str, ...] = ("pg_stat_get_",)
 
-# A qualified call `schema.f` is checked like `f` only for these schemas: built-ins live in pg_catalog
-# and extensions such as pgvector usually in public. Any other schema needs an explicit allowance.
-SAFE_SCHEMAS: frozenset[str] = frozenset({"pg_catalog", "public"})
+# A qualified call `pg_catalog.f` is checked like `f`. `public.f` is accepted only for extension functions
+# that usually live there (pgvector): a built-in name qualified with a user schema names a user function.
+# Any other schema needs an explicit allowance ("schema.f" in safe_functions).
+SAFE_SCHEMAS: frozenset[str] = frozenset({"pg_catalog"})
+PUBLIC_EXTENSION_FUNCTIONS: frozenset[str] = _PGVECTOR
 
 # TABLESAMPLE methods are functions too; the tsm_system_* contrib methods only read.
 TABLESAMPLE_METHODS: frozenset[str] = frozenset({"bernoulli", "system", "system_rows", "system_time"})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncpg
-from pydantic import Field
 
 from ..sqlident import quote_ident
 from .base import Check, CheckContext, Finding, fetch, qname
@@ -15,7 +14,7 @@ _CONCURRENT = "require-concurrent-index-creation"
 
 
 async def invalid_indexes(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "invalid_indexes", _LIMIT):
         partitioned = r["relkind"] == "I"
         out.append(
@@ -43,7 +42,7 @@ async def invalid_indexes(conn: asyncpg.Connection, ctx: CheckContext) -> list[F
 
 
 async def duplicate_indexes(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "duplicate_indexes", _LIMIT):
         check = "duplicate-indexes" if r["kind"] == "duplicate" else "redundant-indexes"
         covered = "has the same definition as" if r["kind"] == "duplicate" else "is a leading prefix of"
@@ -76,7 +75,7 @@ async def duplicate_indexes(conn: asyncpg.Connection, ctx: CheckContext) -> list
 
 
 async def unused_indexes(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "unused_indexes", _LIMIT, ctx.thresholds.unused_index_min_bytes):
         reset = r["stats_reset"]
         out.append(
@@ -119,7 +118,7 @@ def fk_index_name(table: str, columns: list[str]) -> str:
 
 
 async def fk_without_index(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "fk_indexes", _LIMIT):
         columns = list(r["columns"])
         rows = r["row_estimate"] or 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncpg
-from pydantic import Field
 
 from ..sqlident import quote_ident
 from .base import Check, CheckContext, Finding, Severity, fetch, qname
@@ -31,7 +30,7 @@ def _widen_advice(column: str, type_: str) -> str:
 
 
 async def overflow(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     seen_columns: set[tuple[str, str, str]] = set()
     for r in await fetch(conn, "sequences"):
         ascending = r["increment"] > 0

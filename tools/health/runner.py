@@ -7,7 +7,7 @@ import time
 import asyncpg
 from pydantic import Field
 
-from ..catalog._base import CompactModel, read_only
+from ..catalog._base import CompactModel, read_only, shrink_lists
 from ..database import Database
 from ..errors import InvalidInput
 from . import indexes, overflow, server_state, sessions, settings, tables, wraparound
@@ -44,7 +44,7 @@ class HealthReport(CompactModel):
 
 def check_ids() -> list[str]:
     """Every name `checks=` accepts: check ids and the extra finding ids they emit."""
-    names: list[str] = Field(default_factory=list)
+    names: list[str] = []
     for c in ALL_CHECKS:
         names.append(c.id)
         names.extend(c.emits)
@@ -58,7 +58,7 @@ def _select(checks: list[str] | None) -> list[Check]:
     unknown = [name for name in checks if name not in by_name]
     if unknown:
         raise InvalidInput(f"Unknown check(s) {unknown}; choose from: {', '.join(check_ids())}.")
-    chosen: list[Check] = Field(default_factory=list)
+    chosen: list[Check] = []
     for name in checks:
         if by_name[name] not in chosen:
             chosen.append(by_name[name])
@@ -71,6 +71,7 @@ async def health_check(
     thresholds: Thresholds | None = None,
     max_findings_per_check: int = 50,
     max_findings: int = 200,
+    max_bytes: int = 64_000,
 ) -> HealthReport:
     """Run the chosen checks (all by default) and return findings, most severe first."""
     selected = _select(checks)
@@ -80,8 +81,8 @@ async def health_check(
     started = time.perf_counter()
 
     async def work(conn: asyncpg.Connection) -> tuple[list[Finding], list[CheckError], bool]:
-        findings: list[Finding] = Field(default_factory=list)
-        errors: list[CheckError] = Field(default_factory=list)
+        findings: list[Finding] = []
+        errors: list[CheckError] = []
         truncated = False
         for check in selected:
             try:
@@ -105,12 +106,16 @@ async def health_check(
     if len(findings) > max_findings:
         findings, truncated = findings[:max_findings], True
     summary = {s: sum(1 for f in findings if f.severity == s) for s in _SEVERITY_ORDER}
-    return HealthReport(
+    report = HealthReport(
         server_version_num=version,
         checks_run=[c.id for c in selected],
+        # Counted before any byte cap, so the agent knows how much it did not see.
         summary={k: v for k, v in summary.items() if v},
         findings=findings,
         errors=errors,
         truncated=truncated,
         elapsed_ms=round((time.perf_counter() - started) * 1000),
     )
+    if shrink_lists(report, ("findings",), max_bytes):
+        report.truncated = True
+    return report

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncpg
-from pydantic import Field
 
 from .base import Check, CheckContext, Finding, fetch
 
@@ -13,7 +12,7 @@ __all__ = ["CHECKS"]
 async def cache_hit_ratio(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
     r = (await fetch(conn, "cache_hit"))[0]
     t = ctx.thresholds
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for label, hit, read in (("tables", r["heap_hit"], r["heap_read"]), ("indexes", r["index_hit"], r["index_read"])):
         total = hit + read
         if total < t.cache_min_blocks or total == 0:
@@ -43,11 +42,11 @@ async def cache_hit_ratio(conn: asyncpg.Connection, ctx: CheckContext) -> list[F
 
 
 async def replication_slots(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "replication_slots", 100):
         retained = r["retained_bytes"] or 0
         lost = r["wal_status"] == "lost"
-        problems: list[str] = Field(default_factory=list)
+        problems: list[str] = []
         if lost:
             problems.append("the WAL it needs is gone (wal_status lost); the consumer must be re-synced")
         if not r["active"]:
@@ -87,7 +86,7 @@ async def replication_slots(conn: asyncpg.Connection, ctx: CheckContext) -> list
 
 async def replication_lag(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
     t = ctx.thresholds
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "replication_lag", 100):
         lag_bytes, lag_seconds = r["lag_bytes"] or 0, r["lag_seconds"] or 0.0
         if lag_bytes < t.replication_lag_bytes and lag_seconds < t.replication_lag_seconds:

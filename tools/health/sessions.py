@@ -4,7 +4,6 @@ and forgotten prepared transactions."""
 from __future__ import annotations
 
 import asyncpg
-from pydantic import Field
 
 from ..catalog._base import jsonable
 from .base import Check, CheckContext, Finding, fetch
@@ -44,7 +43,7 @@ async def connections(conn: asyncpg.Connection, ctx: CheckContext) -> list[Findi
 
 
 async def idle_in_transaction(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "idle_in_transaction", _LIMIT, ctx.thresholds.idle_in_transaction_seconds):
         out.append(
             Finding(
@@ -78,7 +77,7 @@ async def idle_in_transaction(conn: asyncpg.Connection, ctx: CheckContext) -> li
 
 
 async def long_running_queries(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "long_running_queries", _LIMIT, ctx.thresholds.long_query_seconds):
         out.append(
             Finding(
@@ -110,7 +109,7 @@ async def long_running_queries(conn: asyncpg.Connection, ctx: CheckContext) -> l
 
 
 async def blocked_queries(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "blocked_queries", _LIMIT, ctx.thresholds.blocked_seconds):
         out.append(
             Finding(
@@ -136,7 +135,7 @@ async def blocked_queries(conn: asyncpg.Connection, ctx: CheckContext) -> list[F
 
 
 async def prepared_transactions(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "prepared_transactions", _LIMIT, ctx.thresholds.idle_in_transaction_seconds):
         out.append(
             Finding(

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from pydantic import Field
 
 from .base import Check, CheckContext, Finding, Severity, fetch
 
@@ -160,7 +159,7 @@ def _finding(
 async def settings(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
     rows = await fetch(conn, "settings", _NAMES)
     by_name = {r["name"]: _Setting(r["name"], r["setting"], r["unit"], r["source"], r["boot_val"]) for r in rows}
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for rule in _RULES:
         s = by_name.get(rule.setting)
         # A setting this role may not read is simply absent from pg_settings.
@@ -172,7 +171,7 @@ async def settings(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]
 
 async def _workload(conn: asyncpg.Connection, ctx: CheckContext, by_name: dict[str, _Setting]) -> list[Finding]:
     t = ctx.thresholds
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     db = (await fetch(conn, "database_stats"))[0]
     work_mem = by_name.get("work_mem")
     if work_mem is not None and db["temp_bytes"] >= t.temp_bytes_warning and db["temp_files"] > 0:

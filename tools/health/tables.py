@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncpg
-from pydantic import Field
 
 from ..sqlident import quote_ident
 from .base import Check, CheckContext, Finding, fetch, qname
@@ -14,7 +13,7 @@ _LIMIT = 200
 
 
 async def missing_primary_key(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "missing_primary_keys", _LIMIT):
         out.append(
             Finding(
@@ -42,7 +41,7 @@ async def missing_primary_key(conn: asyncpg.Connection, ctx: CheckContext) -> li
 
 async def not_valid_constraints(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
     kinds = {"c": "check", "f": "foreign key", "n": "not null"}
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "not_valid_constraints", _LIMIT):
         table = qname(r["schema"], r["table"])
         out.append(
@@ -65,7 +64,7 @@ async def not_valid_constraints(conn: asyncpg.Connection, ctx: CheckContext) -> 
 
 async def table_bloat(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
     t = ctx.thresholds
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "table_bloat", _LIMIT, t.bloat_min_bytes, t.bloat_min_ratio):
         out.append(
             Finding(
@@ -89,7 +88,7 @@ async def table_bloat(conn: asyncpg.Connection, ctx: CheckContext) -> list[Findi
 
 async def index_bloat(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
     t = ctx.thresholds
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "index_bloat", _LIMIT, t.bloat_min_bytes, t.bloat_min_ratio):
         index = qname(r["schema"], r["index"])
         out.append(
@@ -113,7 +112,7 @@ async def index_bloat(conn: asyncpg.Connection, ctx: CheckContext) -> list[Findi
 
 
 async def vacuum_lag(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     for r in await fetch(conn, "vacuum_lag", _LIMIT, ctx.thresholds.dead_tuples_min):
         table = qname(r["schema"], r["table"])
         disabled = not r["autovacuum_enabled"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncpg
-from pydantic import Field
 
 from .base import Check, CheckContext, Finding, Severity, fetch, qname
 
@@ -32,7 +31,7 @@ def _advice(kind: str, freeze_max: int) -> str:
 
 
 async def wraparound(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = Field(default_factory=list)
+    out: list[Finding] = []
     dbs = await fetch(conn, "wraparound_databases")
     for r in dbs:
         for kind, age, freeze, check in (

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .citations import citations_for
 from .locks import blocks
@@ -49,6 +51,8 @@ class FileState:
     not_valid: dict[tuple[str, str], NotValidCheck] = field(default_factory=dict)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     previous: list[tuple[str, Node]] = field(default_factory=list)
+    # enum labels added inside a still-open transaction: label -> (enum, transaction serial)
+    new_enum_values: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 class Source:
@@ -111,6 +115,17 @@ class StatementContext:
     pg_version: int
     state: FileState
     source: Source
+    active_rules: frozenset[str] = frozenset()  # ids of the rules running, for fallback reporting
+
+    # Shared by several rules for one statement; filled on first use.
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def relation_sql(self) -> str:
+        """The statement's target table as quoted SQL (schema-qualified when the statement qualifies it)."""
+        from .rules._common import rel_sql  # the rules' helper module imports this one
+
+        return rel_sql(self.node.get("relation"))
 
     @property
     def text(self) -> str:

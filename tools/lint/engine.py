@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,8 @@ def _record(ctx: StatementContext) -> None:
     if kind in ("CreateStmt", "CreateTableAsStmt"):
         rel = node.get("relation") or node.get("into", {}).get("rel")
         state.created_tables.add(relname(rel))
+    elif kind == "AlterEnumStmt" and node.get("newVal") and not node.get("oldVal") and ctx.transaction:
+        state.new_enum_values[node["newVal"]] = (".".join(strings(node.get("typeName"))), ctx.transaction)
     elif kind == "CreateEnumStmt":
         state.schema.enums.add(".".join(strings(node.get("typeName"))))
     elif kind == "VariableSetStmt" and node.get("name") in ("lock_timeout", "statement_timeout"):
@@ -188,6 +191,8 @@ def lint_text(
     result = FileResult(statements=len(stmts))
     state = FileState(schema=schema or SchemaState())
     active = [m for m in rules if m.RULE.applies_to(pg_version)]
+    active_ids = frozenset(m.RULE.id for m in active)
+    by_kind: dict[str, list[ModuleType]] = {}
     in_txn, txn_serial, txn = assume_in_transaction, 0, 0
     if in_txn:
         txn_serial = txn = state.implicit_transaction = 1
@@ -197,10 +202,12 @@ def lint_text(
         start = source.statement_start(location)
         length = raw.get("stmt_len", 0)
         end = location + length if length else len(source.data)
-        ctx = StatementContext(kind, node, index, start, end, in_txn, txn, pg_version, state, source)
+        ctx = StatementContext(kind, node, index, start, end, in_txn, txn, pg_version, state, source, active_ids)
         synthetic = source.raw_position(source.char_offset(start))[0] in synthetic_lines
         if not synthetic:
-            for module in active:
+            if kind not in by_kind:
+                by_kind[kind] = [m for m in active if not m.RULE.kinds or kind in m.RULE.kinds]
+            for module in by_kind[kind]:
                 try:
                     result.findings.extend(module.check(ctx))
                 except Exception as exc:  # a broken rule must not hide the other rules' findings
@@ -224,6 +231,7 @@ def lint_text(
                     state.implicit_transaction = txn
             elif tkind in _END:
                 in_txn, txn = False, 0
+                state.new_enum_values.clear()
                 for name in state.local_timeouts:
                     setattr(state, name, False)
                 state.local_timeouts.clear()
@@ -253,13 +261,17 @@ def lint_sql(
     exclude: Iterable[str] | None = None,
     file: str | None = None,
     max_findings: int = MAX_FINDINGS,
+    assume_in_transaction: bool = False,
 ) -> LintReport:
-    """Lint a migration given as SQL text; malformed or empty SQL raises InvalidInput."""
+    """Lint a migration given as SQL text; malformed or empty SQL raises InvalidInput.
+
+    `assume_in_transaction`: the migration tool wraps the file in a transaction (Django, Flyway, Rails...).
+    """
     version = normalize_pg_version(pg_version)
     rules, excluded = select_rules(exclude)
     if not sql or not sql.strip():
         raise InvalidInput("the migration SQL is empty: pass the statements to lint")
-    result = lint_text(sql, rules=rules, pg_version=version, file=file)
+    result = lint_text(sql, rules=rules, pg_version=version, file=file, assume_in_transaction=assume_in_transaction)
     if result.statements == 0:
         raise InvalidInput("the migration has no SQL statements (only comments or whitespace)")
     report = _report(version, rules, excluded)
@@ -275,16 +287,26 @@ def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, bool]]:
     out: list[tuple[Path, bool]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            is_dir = stat.S_ISDIR(path.stat().st_mode)
+        except OSError:
+            raise NotFound(f"{path}: no such file or folder") from None
+        if is_dir:
             found = sorted(p for p in path.rglob("*") if p.suffix in (".sql", ".py") and p.is_file())
             out.extend((p, False) for p in found)
-        elif path.is_file():
-            if path.suffix not in (".sql", ".py"):
-                raise InvalidInput(f"{path}: only .sql files and Alembic revisions (.py) can be linted")
+        elif path.suffix in (".sql", ".py"):
             out.append((path, True))
         else:
-            raise NotFound(f"{path}: no such file or folder")
+            raise InvalidInput(f"{path}: only .sql files and Alembic revisions (.py) can be linted")
     return out
+
+
+def _read(path: Path) -> str:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(f"larger than {MAX_FILE_BYTES} bytes")
+    return data.decode("utf-8")
 
 
 def lint_paths(
@@ -293,6 +315,7 @@ def lint_paths(
     pg_version: int | str | None = None,
     exclude: Iterable[str] | None = None,
     max_findings: int = MAX_FINDINGS,
+    assume_in_transaction: bool = False,
 ) -> LintReport:
     """Lint migration files in the order given (folders in name order), sharing what earlier files declared.
 
@@ -310,9 +333,7 @@ def lint_paths(
     for path, explicit in _expand(paths):
         name = str(path)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise InvalidInput(f"larger than {MAX_FILE_BYTES} bytes")
-            text = path.read_text(encoding="utf-8")
+            text = _read(path)
         except (OSError, UnicodeDecodeError, InvalidInput) as exc:
             report.errors.append(LintProblem(file=name, message=f"cannot read the file: {exc}"))
             continue
@@ -324,7 +345,14 @@ def lint_paths(
                 if result is None:  # not an Alembic revision (env.py, __init__.py) found in a folder
                     continue
             else:
-                result = lint_text(text, rules=rules, pg_version=version, file=name, schema=schema)
+                result = lint_text(
+                    text,
+                    rules=rules,
+                    pg_version=version,
+                    file=name,
+                    schema=schema,
+                    assume_in_transaction=assume_in_transaction,
+                )
         except SqlParseError as exc:
             report.files.append(name)
             report.errors.append(exc.problem)

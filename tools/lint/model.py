@@ -26,6 +26,8 @@ class Rule:
     # The rule only runs for these PostgreSQL majors (None = unbounded); finer version logic lives in check().
     min_pg_version: int | None = None
     max_pg_version: int | None = None
+    # The statement node types check() looks at (empty: every statement); the engine skips the others.
+    kinds: frozenset[str] = frozenset()
 
     def applies_to(self, pg_version: int) -> bool:
         low = self.min_pg_version or 0

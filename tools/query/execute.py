@@ -10,6 +10,7 @@ go back through asyncpg's reset (advisory unlock all, CLOSE ALL, UNLISTEN *, RES
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Sequence
@@ -29,8 +30,11 @@ __all__ = [
     "Column",
     "QueryLimits",
     "QueryResult",
+    "abort_quietly",
     "apply_local_timeouts",
+    "begin",
     "bind_params",
+    "end",
     "execute_sql",
     "run_readonly",
     "run_write",
@@ -44,9 +48,7 @@ _TIMEOUTS_SQL = (
 )
 _FETCH_BATCH = 100
 # Rejections that a write mode would lift (others, like two statements at once, it would not).
-_WRITE_RULES = frozenset(
-    {"statement-kind", "explain-write", "data-modifying-cte", "locking-clause", "select-into"}
-)
+_WRITE_RULES = frozenset({"statement-kind", "explain-write", "data-modifying-cte", "locking-clause", "select-into"})
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,31 @@ class QueryResult(BaseModel):
     note: str = UNTRUSTED_NOTE
 
 
+def _begin_sql(limits: QueryLimits, *, readonly: bool) -> str:
+    # Only integers from the validated config are formatted in, never user input.
+    return (
+        f"BEGIN {'READ ONLY' if readonly else 'READ WRITE'}; "
+        f"SET LOCAL statement_timeout = {int(limits.statement_timeout_ms)}; "
+        f"SET LOCAL lock_timeout = {int(limits.lock_timeout_ms)}; "
+        f"SET LOCAL idle_in_transaction_session_timeout = {int(limits.idle_in_transaction_timeout_ms)}"
+    )
+
+
+async def begin(conn: asyncpg.Connection, limits: QueryLimits, *, readonly: bool = True) -> None:
+    """Open a transaction with transaction-scoped timeouts in one round trip (simple protocol, our SQL only)."""
+    await conn.execute(_begin_sql(limits, readonly=readonly))
+
+
+async def end(conn: asyncpg.Connection, *, commit: bool = False) -> None:
+    await conn.execute("COMMIT" if commit else "ROLLBACK")
+
+
+async def abort_quietly(conn: asyncpg.Connection) -> None:
+    """Roll back after an error; if even that fails the caller discards the connection anyway."""
+    with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        await conn.execute("ROLLBACK")
+
+
 async def apply_local_timeouts(conn: asyncpg.Connection, limits: QueryLimits) -> None:
     """Transaction-scoped timeouts, so they hold whatever the session or role defaults are."""
     await conn.fetchrow(
@@ -118,9 +145,7 @@ async def _fetch_capped(
     used = 0
     cursor = await stmt.cursor(*args, timeout=limits.client_timeout_s)
     while True:
-        batch = await cursor.fetch(
-            min(_FETCH_BATCH, max_rows + 1 - len(result.rows)), timeout=limits.client_timeout_s
-        )
+        batch = await cursor.fetch(min(_FETCH_BATCH, max_rows + 1 - len(result.rows)), timeout=limits.client_timeout_s)
         for record in batch:
             if len(result.rows) >= max_rows:
                 result.truncated, result.truncated_reason = True, f"row cap of {max_rows} reached"
@@ -163,10 +188,8 @@ async def run_readonly(
     cap = max(1, min(max_rows or limits.max_rows, limits.max_rows))
     started = time.perf_counter()
     result = QueryResult(statement_kind=statement_kind)
-    transaction = conn.transaction(readonly=True)
-    await transaction.start()
+    await begin(conn, limits, readonly=True)
     try:
-        await apply_local_timeouts(conn, limits)
         stmt = await conn.prepare(sql, timeout=limits.client_timeout_s)
         result.columns = _columns(stmt)
         args = bind_params(stmt, params)
@@ -174,8 +197,11 @@ async def run_readonly(
             await _fetch_capped(stmt, args, limits, cap, result)
         else:
             await stmt.fetch(*args, timeout=limits.client_timeout_s)
-    finally:
-        await transaction.rollback()
+    except BaseException:
+        await abort_quietly(conn)
+        raise
+    # Always rolled back: a read has nothing to keep, and a hidden side effect is undone.
+    await end(conn)
     result.row_count = len(result.rows)
     result.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return result
@@ -194,8 +220,8 @@ async def run_write(
     cap = max(1, min(max_rows or limits.max_rows, limits.max_rows))
     started = time.perf_counter()
     result = QueryResult(statement_kind=statement_kind)
-    async with conn.transaction():
-        await apply_local_timeouts(conn, limits)
+    await begin(conn, limits, readonly=False)
+    try:
         stmt = await conn.prepare(sql, timeout=limits.client_timeout_s)
         result.columns = _columns(stmt)
         args = bind_params(stmt, params)
@@ -205,6 +231,10 @@ async def run_write(
         else:
             await stmt.fetch(*args, timeout=limits.client_timeout_s)
             result.status = stmt.get_statusmsg()
+    except BaseException:
+        await abort_quietly(conn)
+        raise
+    await end(conn, commit=True)
     result.committed = True
     result.row_count = len(result.rows)
     result.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from ..errors import NotFound
 from ..schema_model.model import SchemaModel
 from .context import ReviewContext
-from .finding import SEVERITY_ORDER, Finding, ReviewReport
+from .finding import SEVERITY_ORDER, Finding, ReviewReport, TenancySummary
 from .queries import analyze_queries
 from .rules import REGISTRY
 
@@ -55,6 +55,13 @@ def review(
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.object))
     counts = Counter(f.severity for f in findings)
     truncated = max_findings is not None and len(findings) > max_findings
+    tenancy = None
+    if any(rule_id.startswith("tenant-") for rule_id in run):
+        tenancy = TenancySummary(
+            column=tenant_column,
+            tenant_table=ctx.tenancy.tenant_qualified,
+            owned_tables=[t.qualified for t in ctx.tenancy.owned],
+        )
     return ReviewReport(
         source=model.source,
         tables=len(model.tables),
@@ -63,5 +70,6 @@ def review(
         counts={s: counts[s] for s in SEVERITY_ORDER if counts[s]},
         findings=findings[:max_findings] if truncated else findings,
         truncated=truncated,
+        tenancy=tenancy,
         notes=notes,
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["SEVERITY_ORDER", "Citation", "Finding", "ReviewReport", "RuleInfo", "Severity"]
+__all__ = ["SEVERITY_ORDER", "Citation", "Finding", "ReviewReport", "RuleInfo", "Severity", "TenancySummary"]
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -38,6 +38,14 @@ class Finding(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
+class TenancySummary(BaseModel):
+    """How the tenant rules read the schema: a table is tenant-owned when it has the tenant column."""
+
+    column: str
+    tenant_table: str | None = None  # target of the tenant column's foreign keys (or guessed from its name)
+    owned_tables: list[str] = Field(default_factory=list)
+
+
 class ReviewReport(BaseModel):
     source: Literal["database", "sql"]
     tables: int
@@ -46,4 +54,5 @@ class ReviewReport(BaseModel):
     counts: dict[str, int] = Field(default_factory=dict)  # findings per severity
     findings: list[Finding] = Field(default_factory=list)
     truncated: bool = False
+    tenancy: TenancySummary | None = None  # present when a tenant-* rule ran
     notes: list[str] = Field(default_factory=list)  # loader warnings, rules that failed

@@ -175,9 +175,7 @@ class _Builder:
             self._add_constraint(table, item["constraint"], item["column"], creating)
 
     @staticmethod
-    def _merge_duplicate_keys(
-        primary: list[dict[str, Any]], unique: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
+    def _merge_duplicate_keys(primary: list[dict[str, Any]], unique: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """CREATE TABLE keeps one index per identical key list (UNIQUE next to PRIMARY KEY, repeated UNIQUE),
         moving a name given to the dropped copy onto the kept one, as transformIndexConstraints does."""
 
@@ -253,14 +251,26 @@ class _Builder:
             index.unique = True
             columns = [c for c in index.key_columns if c]
         else:
+            keys: list[IndexKey]
             if kind == "exclusion":
-                elems = [pair[0] for pair in (con.get("exclusions") or []) if isinstance(pair, list)]
-                columns = [e.get("IndexElem", {}).get("name") or "expr" for e in elems]
+                elems = [
+                    pair["List"]["items"][0].get("IndexElem", {})
+                    for pair in con.get("exclusions") or []
+                    if isinstance(pair, dict) and pair.get("List", {}).get("items")
+                ]
+                keys = [
+                    IndexKey(column=e["name"]) if e.get("name") else IndexKey(expression=deparse(e.get("expr")))
+                    for e in elems
+                ]
+                columns = [e["name"] for e in elems if e.get("name")]
+                labels = [e.get("name") or _figure_colname(e.get("expr")) for e in elems]
             else:
                 columns = _svals(con.get("keys")) or ([column] if column else [])
+                keys = [IndexKey(column=c) for c in columns]
+                labels = list(columns)
             include = _svals(con.get("including"))
             label = {"primary_key": "pkey", "unique": "key", "exclusion": "excl"}[kind]
-            name2 = None if kind == "primary_key" else index_column_label(columns + include)
+            name2 = None if kind == "primary_key" else index_column_label(labels + include)
             taken = self._rel(schema) | self._con(schema)
             name = con.get("conname") or choose_name(table.name, name2, label, taken)
             self._rel(schema).add(name)
@@ -268,7 +278,7 @@ class _Builder:
                 Index(
                     name=name,
                     method=con.get("access_method") or "btree",
-                    keys=[IndexKey(column=c) for c in columns],
+                    keys=keys,
                     include=include,
                     unique=kind != "exclusion",
                     primary=kind == "primary_key",
@@ -616,7 +626,8 @@ def model_from_sql_texts(texts: Iterable[tuple[str, str]]) -> SchemaModel:
         try:
             tree = json.loads(parse_sql_json(sql))
         except ParseError as exc:
-            line = sql[: getattr(exc, "location", 0) or 0].count("\n") + 1
+            offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+            line = sql[:offset].count("\n") + 1
             raise InvalidInput(f"{label}: SQL does not parse near line {line}: {exc.args[0]}") from None
         for raw in tree.get("stmts", []):
             ((kind, stmt),) = raw["stmt"].items()
@@ -625,9 +636,17 @@ def model_from_sql_texts(texts: Iterable[tuple[str, str]]) -> SchemaModel:
     return builder.finish(origin)
 
 
+def _looks_like_path(text: str) -> bool:
+    # SQL always has whitespace between keywords; a lone token ending in .sql (or naming a folder) is a path.
+    token = text.strip()
+    return bool(token) and not any(c.isspace() for c in token) and (token.endswith(".sql") or Path(token).is_dir())
+
+
 def _read_sources(sources: Iterable[str | Path]) -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = []
     for number, source in enumerate(sources, start=1):
+        if isinstance(source, str) and _looks_like_path(source):
+            source = Path(source.strip())
         if isinstance(source, Path):
             paths = sorted(source.rglob("*.sql")) if source.is_dir() else [source]
             if not paths:
@@ -642,9 +661,10 @@ def _read_sources(sources: Iterable[str | Path]) -> list[tuple[str, str]]:
 
 
 def load_model_from_sql(texts_or_files: Iterable[str | Path] | str | Path) -> SchemaModel:
-    """The schema model of SQL strings and/or files (Path objects; a folder means its *.sql, sorted).
+    """The schema model of SQL strings and/or files, applied in the order given.
 
-    Strings are SQL text; pass files as `pathlib.Path` so a file name is never mistaken for SQL.
+    A `Path` (or a string that is a single `*.sql` path or a folder) is read from disk; a folder means its
+    `*.sql` files, recursively, in name order. Any other string is SQL text.
     """
     if isinstance(texts_or_files, (str, Path)):
         texts_or_files = [texts_or_files]

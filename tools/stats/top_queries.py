@@ -7,7 +7,7 @@ from typing import Literal
 import asyncpg
 from pydantic import Field
 
-from ..catalog._base import CompactModel, load_sql, read_only
+from ..catalog._base import CompactModel, load_sql, read_only, shrink_lists
 from ..database import Database
 from ..errors import FeatureUnavailable, InvalidInput
 from .pgss import pgss_status, pgss_version_tuple
@@ -46,7 +46,7 @@ class TopQueries(CompactModel):
     notes: list[str] = Field(default_factory=list)
 
 
-async def top_queries(db: Database, order_by: str = "total", limit: int = 10) -> TopQueries:
+async def top_queries(db: Database, order_by: str = "total", limit: int = 10, max_bytes: int = 64_000) -> TopQueries:
     """The `limit` costliest statements of the current database, ordered by total or mean time, calls or
     blocks read from outside shared buffers ("io")."""
     if order_by not in ORDERS:
@@ -63,7 +63,7 @@ async def top_queries(db: Database, order_by: str = "total", limit: int = 10) ->
         # The view's columns follow the installed extension version, not the server version.
         sql = load_sql(_PKG, "top_queries_1_11" if version >= (1, 11) else "top_queries_1_8")
         rows = await conn.fetch(sql, order_by, limit + 1, _QUERY_CHARS)
-        notes: list[str] = Field(default_factory=list)
+        notes: list[str] = []
         privileged = await conn.fetchval(
             "SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') OR "
             "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
@@ -82,4 +82,7 @@ async def top_queries(db: Database, order_by: str = "total", limit: int = 10) ->
             notes=notes,
         )
 
-    return await read_only(db, work)
+    result = await read_only(db, work)
+    if shrink_lists(result, ("queries",), max_bytes):
+        result.truncated = True
+    return result

@@ -113,7 +113,7 @@ async def test_list_objects_pattern_and_filters(shop_dsn, connect) -> None:
     assert glob == ["events_2025", "events_2026"]
     # underscores and percent signs in patterns are literal, not LIKE wildcards
     assert (await list_objects(db, pattern="%")).objects == []
-    hostile = await list_objects(db, pattern="x\"; DROP")
+    hostile = await list_objects(db, pattern='x"; DROP')
     assert [o.name for o in hostile.objects] == ['x"; DROP TABLE t; --']
     assert (await list_objects(db, schema="nope")).total == 0
 
@@ -232,3 +232,20 @@ async def test_describe_caps_lists_and_bytes(make_db, connect) -> None:
     assert small.truncated and len(small.model_dump_json()) <= 4000
     full = await describe_object(db, "wide", max_items=500)
     assert len(full.columns) == 300 and not full.truncated
+
+
+async def test_list_objects_byte_cap_keeps_the_cursor_consistent(make_db, connect) -> None:
+    tables = "; ".join(f"CREATE TABLE t{i:03d} (id int); COMMENT ON TABLE t{i:03d} IS '{'c' * 100}'" for i in range(60))
+    db = connect(make_db(tables))
+    names: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        page = await list_objects(db, kind="table", limit=50, cursor=cursor, max_bytes=2_000)
+        assert len(page.model_dump_json()) <= 2_000 and page.objects
+        names.extend(o.name for o in page.objects)
+        pages += 1
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert names == [f"t{i:03d}" for i in range(60)] and pages > 2

@@ -34,7 +34,7 @@ def test_folder_skips_files_without_upgrade_and_keeps_order() -> None:
 
 
 def test_emitted_sql_for_common_ops() -> None:
-    source = '''
+    source = """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -50,12 +50,12 @@ def upgrade():
     op.rename_table("t", "t2")
     op.alter_column("t2", "email", server_default=None, new_column_name="mail")
     op.drop_index("ix_a", table_name="t2")
-'''
+"""
     sql = revision_sql(source)
     assert sql is not None
     assert sql.sql.splitlines() == [
-        "CREATE TABLE t (id serial NOT NULL, email varchar(200) NOT NULL UNIQUE, owner_id bigint REFERENCES users (id), "
-        "meta jsonb DEFAULT '{}', PRIMARY KEY (id));",
+        "CREATE TABLE t (id serial NOT NULL, email varchar(200) NOT NULL UNIQUE, "
+        "owner_id bigint REFERENCES users (id), meta jsonb DEFAULT '{}', PRIMARY KEY (id));",
         "ALTER TABLE t ADD CONSTRAINT uq_t_email UNIQUE (email);",
         "ALTER TABLE x ADD CONSTRAINT pk_x PRIMARY KEY (a, b);",
         "ALTER TABLE t DROP CONSTRAINT ck_old;",

@@ -27,7 +27,7 @@ def test_parse_error_at_end_of_input_points_at_the_end() -> None:
 
 @pytest.mark.parametrize("sql", ["", "   \n", "-- only a comment\n/* and another */"])
 def test_empty_input_is_a_clear_error(sql: str) -> None:
-    with pytest.raises(InvalidInput, match="empty|no SQL statements"):
+    with pytest.raises(InvalidInput, match=r"empty|no SQL statements"):
         lint_sql(sql)
 
 
@@ -46,7 +46,7 @@ def test_exclusions_are_reported_and_unknown_ids_rejected() -> None:
     assert report.rules_excluded == ["prefer-robust-stmts", "require-concurrent-index-creation"]
     assert "require-concurrent-index-creation" not in report.rules_run
     assert {f.rule for f in report.findings} == {"require-timeout-settings"}
-    with pytest.raises(InvalidInput, match="unknown rule id.*no-such-rule"):
+    with pytest.raises(InvalidInput, match=r"unknown rule id.*no-such-rule"):
         lint_sql("SELECT 1;", exclude=["no-such-rule"])
 
 
@@ -67,7 +67,10 @@ def test_timeouts_set_earlier_satisfy_the_rule_and_reset_ones_do_not() -> None:
     zero = "SET lock_timeout = 0;\nSET statement_timeout = '1min';\nALTER TABLE t DROP COLUMN IF EXISTS x;"
     finding = next(f for f in lint_sql(zero).findings if f.rule == "require-timeout-settings")
     assert "lock_timeout" in finding.message and "statement_timeout" not in finding.message
-    local = "BEGIN;\nSET LOCAL lock_timeout = '2s';\nSET LOCAL statement_timeout = '1min';\nCOMMIT;\nALTER TABLE t DROP COLUMN x;"
+    local = (
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nSET LOCAL statement_timeout = '1min';\nCOMMIT;\n"
+        "ALTER TABLE t DROP COLUMN x;"
+    )
     assert "require-timeout-settings" in [f.rule for f in lint_sql(local).findings]  # SET LOCAL ended at COMMIT
 
 
@@ -117,9 +120,17 @@ def _write(folder: Path, name: str, text: str | bytes) -> Path:
 
 
 def test_folder_is_linted_in_name_order_sharing_declared_column_types(tmp_path: Path) -> None:
-    _write(tmp_path, "002_widen.sql", "SET lock_timeout = '2s';\nSET statement_timeout = '1min';\n"
-           "ALTER TABLE notes ALTER COLUMN title TYPE varchar(200);\nALTER TABLE notes ALTER COLUMN n TYPE bigint;\n")
-    _write(tmp_path, "001_create.sql", "CREATE TABLE IF NOT EXISTS notes (id bigint PRIMARY KEY, title varchar(50), n bigint);\n")
+    _write(
+        tmp_path,
+        "002_widen.sql",
+        "SET lock_timeout = '2s';\nSET statement_timeout = '1min';\n"
+        "ALTER TABLE notes ALTER COLUMN title TYPE varchar(200);\nALTER TABLE notes ALTER COLUMN n TYPE bigint;\n",
+    )
+    _write(
+        tmp_path,
+        "001_create.sql",
+        "CREATE TABLE IF NOT EXISTS notes (id bigint PRIMARY KEY, title varchar(50), n bigint);\n",
+    )
     _write(tmp_path, "README.md", "not a migration")
     report = lint_paths([tmp_path], exclude=["prefer-text-field"])
     assert [Path(f).name for f in report.files] == ["001_create.sql", "002_widen.sql"]
@@ -141,11 +152,31 @@ def test_unreadable_and_malformed_files_are_errors_and_the_rest_is_linted(tmp_pa
 def test_missing_paths_and_wrong_kinds_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="no such file"):
         lint_paths([tmp_path / "nope.sql"])
-    with pytest.raises(InvalidInput, match="only .sql files"):
+    with pytest.raises(InvalidInput, match=r"only \.sql files"):
         lint_paths([_write(tmp_path, "x.txt", "DROP TABLE t;")])
     with pytest.raises(InvalidInput, match="no files given"):
         lint_paths([])
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InvalidInput, match="no .sql files"):
+    with pytest.raises(InvalidInput, match=r"no \.sql files"):
         lint_paths([empty])
+
+
+def test_general_not_valid_rule_reports_what_excluded_specific_rules_would() -> None:
+    sql = (
+        "ALTER TABLE p ADD CONSTRAINT c CHECK (a > 0);\n"
+        "ALTER TABLE p ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES q (id);"
+    )
+    default = [f.rule for f in lint_sql(sql).findings if "constraint" in f.rule]
+    assert default == ["adding-check-constraint", "adding-foreign-key-constraint"]
+    report = lint_sql(sql, exclude=["adding-check-constraint", "adding-foreign-key-constraint"])
+    general = [(f.line, f.lock) for f in report.findings if f.rule == "constraint-missing-not-valid"]
+    assert general == [(1, "ACCESS EXCLUSIVE"), (2, "SHARE ROW EXCLUSIVE")]
+
+
+def test_assume_in_transaction_models_migration_tools_that_wrap_files() -> None:
+    sql = "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCOMMIT;"
+    plain = {f.rule for f in lint_sql(sql).findings}
+    wrapped = {f.rule for f in lint_sql(sql, assume_in_transaction=True).findings}
+    assert plain == set()
+    assert wrapped == {"ban-concurrent-index-creation-in-transaction", "transaction-nesting"}

@@ -7,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pglast.ast
 import pytest
 from pglast import parser as pg_parser
 
@@ -69,6 +70,7 @@ def test_registry_matches_the_modules_and_fixtures() -> None:
         assert importlib.import_module(module.__name__).check is module.check
         assert rule.severity in ("error", "warning", "info")
         assert rule.kb == rule.id
+        assert all(hasattr(pglast.ast, kind) for kind in rule.kinds), rule.kinds
 
 
 @pytest.mark.parametrize("page_id", [*RULE_IDS, "lock-levels"])

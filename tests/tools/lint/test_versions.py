@@ -51,12 +51,14 @@ def test_set_not_null_uses_the_validated_check_only_from_12() -> None:
     assert _rules(SAFE_NOT_NULL, 11, "setting-not-nullable-field") == ["setting-not-nullable-field"]
     pg11 = lint_sql("ALTER TABLE t ALTER COLUMN a SET NOT NULL;", pg_version=11).findings[0]
     assert "keep the CHECK" in (pg11.safe_sql or "")
-    pg16 = [f for f in lint_sql("ALTER TABLE t ALTER COLUMN a SET NOT NULL;", pg_version=16).findings][0]
+    pg16 = lint_sql("ALTER TABLE t ALTER COLUMN a SET NOT NULL;", pg_version=16).findings[0]
     assert "SET NOT NULL" in (pg16.safe_sql or "") and "DROP CONSTRAINT" in (pg16.safe_sql or "")
 
 
 def test_unvalidated_or_other_column_check_does_not_exempt() -> None:
-    not_validated = "ALTER TABLE t ADD CONSTRAINT c CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;"
+    not_validated = (
+        "ALTER TABLE t ADD CONSTRAINT c CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;"
+    )
     other_column = SAFE_NOT_NULL.replace("SET NOT NULL", "SET NOT NULL;\nALTER TABLE t ALTER COLUMN b SET NOT NULL")
     assert _rules(not_validated, 16, "setting-not-nullable-field") == ["setting-not-nullable-field"]
     assert _rules(other_column, 16, "setting-not-nullable-field") == ["setting-not-nullable-field"]
@@ -104,3 +106,10 @@ def test_pg_version_forms(given: object, major: int) -> None:
 def test_bad_pg_version_is_a_clear_error(bad: object) -> None:
     with pytest.raises(InvalidInput, match="pg_version"):
         lint_sql("SELECT 1;", pg_version=bad)  # type: ignore[arg-type]
+
+
+def test_using_an_enum_label_added_in_the_same_transaction_is_flagged() -> None:
+    sql = "BEGIN;\nALTER TYPE s ADD VALUE IF NOT EXISTS 'pending';\nUPDATE t SET status = 'pending';\nCOMMIT;"
+    assert [f.line for f in lint_sql(sql, pg_version=16).findings if f.rule == "enum-value-changes"] == [3]
+    later = sql.replace("UPDATE", "COMMIT;\nBEGIN;\nUPDATE")
+    assert _rules(later, 16, "enum-value-changes") == []

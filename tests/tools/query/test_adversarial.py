@@ -199,9 +199,9 @@ CASES: list[Case] = [
     case("SELECT * FROM setting_view", outcome=HARMLESS),  # rolled back
     case("SELECT * FROM locking_view", outcome=HARMLESS),  # session lock released before reuse
     # Huge results and long runs.
-    case("SELECT g, repeat('x', 1000) FROM generate_series(1, 1000000) g", outcome=CAPPED),
+    case("SELECT g, repeat('x', 1000) FROM generate_series(1, 200000) g", outcome=CAPPED),
     case("SELECT * FROM generate_series(1, 100000) a, generate_series(1, 100000) b", outcome=CAPPED),
-    case("SELECT repeat('x', 50000000)", outcome=CAPPED),
+    case("SELECT repeat('x', 5000000)", outcome=CAPPED),
     case("SELECT count(*) FROM generate_series(1, 10000000000)", outcome=TIMEOUT),
     case("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r", outcome=TIMEOUT),
 ]
@@ -307,11 +307,34 @@ async def test_hostile_input_changes_nothing(hostile: Case, observer: asyncpg.Co
     elif hostile.outcome == TIMEOUT:
         assert isinstance(outcome, QueryFailed) and outcome.sqlstate == "57014", repr(outcome)
     elif hostile.outcome == CAPPED:
-        assert result is not None and result.truncated, repr(outcome)
-        assert len(result.model_dump_json()) < LIMITS.max_bytes * 2
+        # Capped, or (on a loaded machine) stopped by statement_timeout: both keep the result bounded.
+        if outcome is not None:
+            assert isinstance(outcome, QueryFailed) and outcome.sqlstate == "57014", repr(outcome)
+        else:
+            assert result is not None and result.truncated
+            assert len(result.model_dump_json()) < LIMITS.max_bytes * 2
     else:
         assert outcome is None and result is not None
 
     after = await fingerprint(observer, tool_db)
     assert after == before
     assert await observer.fetchval("SELECT 1") == 1  # the other session is alive
+
+
+async def test_the_fingerprint_sees_changes(observer: asyncpg.Connection, tool_db: Database) -> None:
+    """A control: the comparison above would fail if a case had changed anything it covers."""
+    before = await fingerprint(observer, tool_db)
+    writes = QueryLimits(allow_writes=True)
+    await execute_sql(tool_db, "UPDATE accounts SET balance = balance + 1 WHERE id = 1", limits=writes)
+    assert (await fingerprint(observer, tool_db))["accounts"] != before["accounts"]
+    await execute_sql(tool_db, "UPDATE accounts SET balance = balance - 1 WHERE id = 1", limits=writes)
+    async with tool_db.connection() as conn:
+        await conn.execute("SET work_mem = '5MB'; SELECT pg_advisory_lock(5)")
+        changed = {
+            **dict(await observer.fetchrow(_DATABASE_FINGERPRINT)),
+            **dict(await conn.fetchrow(_SESSION_FINGERPRINT)),
+        }
+        await conn.execute("RESET work_mem; SELECT pg_advisory_unlock(5)")
+    assert changed["settings"] != before["settings"] and changed["own_locks"] == before["own_locks"] + 1
+    assert changed["advisory_locks"] == before["advisory_locks"] + 1
+    assert await fingerprint(observer, tool_db) == before

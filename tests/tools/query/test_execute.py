@@ -139,7 +139,9 @@ async def _pid(db: Database) -> int:
 
 async def test_params_are_bound_and_converted(db: Database) -> None:
     result = await execute_sql(
-        db, "SELECT id, $2::date + 1 AS d FROM t WHERE id = $1 AND $3::jsonb ? 'k'", [3, "2024-01-31", {"k": 1}],
+        db,
+        "SELECT id, $2::date + 1 AS d FROM t WHERE id = $1 AND $3::jsonb ? 'k'",
+        [3, "2024-01-31", {"k": 1}],
         limits=LIMITS,
     )
     assert result.rows == [[3, "2024-02-01"]]
@@ -151,7 +153,7 @@ async def test_params_are_bound_and_converted(db: Database) -> None:
 
 
 async def test_rejections_name_the_reason(db: Database) -> None:
-    with pytest.raises(GuardRejected, match="DELETE is not a read.*access-mode write"):
+    with pytest.raises(GuardRejected, match=r"DELETE is not a read.*access-mode write"):
         await execute_sql(db, "DELETE FROM t", limits=LIMITS)
     with pytest.raises(GuardRejected, match="pg_sleep"):
         await execute_sql(db, "SELECT * FROM pg_sleep(1)", limits=LIMITS)

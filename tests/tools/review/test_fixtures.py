@@ -38,7 +38,7 @@ TENANT_APP = [
 TENANT_QUERIES = [
     "SELECT id FROM documents d WHERE d.project_id = $1 AND d.meta ? 'draft'",
     "SELECT a.action FROM audit_log a JOIN documents USING (project_id) WHERE '{\"k\": 1}' <@ a.payload",
-    "SELECT id FROM documents WHERE meta @> '{\"lang\": \"en\"}'",
+    'SELECT id FROM documents WHERE meta @> \'{"lang": "en"}\'',
 ]
 # With a workload, jsonb columns are judged by the operators the queries use: documents.meta has a
 # jsonb_path_ops index, which cannot serve `?`; audit_log.payload is searched by containment with no GIN.
@@ -87,6 +87,10 @@ def test_tenant_app_from_sql_gives_the_exact_findings() -> None:
     assert triples(report) == TENANT_APP
     assert report.notes == []
     assert report.counts == {"error": 2, "warning": 9, "info": 8}
+    assert report.tenancy is not None
+    assert report.tenancy.tenant_table == "public.projects"
+    # users and projects lack project_id: not tenant-owned, never flagged by tenant rules
+    assert report.tenancy.owned_tables == ["public.audit_log", "public.comments", "public.documents"]
 
 
 def test_tenant_app_with_queries_judges_jsonb_by_the_operators_used() -> None:
@@ -94,7 +98,9 @@ def test_tenant_app_with_queries_judges_jsonb_by_the_operators_used() -> None:
     assert triples(report) == TENANT_APP_WITH_QUERIES
     meta = next(f for f in report.findings if f.object == "public.documents.meta")
     assert "?" in meta.why and "jsonb_ops" in meta.why
-    assert meta.fix == "CREATE INDEX CONCURRENTLY IF NOT EXISTS documents_meta_idx1 ON public.documents USING gin (meta);"
+    assert meta.fix == (
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS documents_meta_idx1 ON public.documents USING gin (meta);"
+    )
     payload = next(f for f in report.findings if f.object == "public.audit_log.payload")
     assert "jsonb_path_ops" in (payload.fix or "")
 
@@ -119,9 +125,19 @@ async def test_fixes_run_on_the_live_database_and_clear_their_findings(make_db) 
     """Apply every fix that needs no data decisions; the review must then find none of those issues."""
     dsn = make_db((FIXTURES / "tenant_app.sql").read_text(), extensions=("pgcrypto",))
     before = review(await live_model(dsn))
-    runnable = {"fk-without-index", "duplicate-index", "redundant-index", "tenant-index", "tenant-rls",
-                "tenant-foreign-key", "tenant-column-not-null", "timestamp-without-time-zone", "prefer-text",
-                "prefer-identity-bigint", "missing-timestamps"}
+    runnable = {
+        "fk-without-index",
+        "duplicate-index",
+        "redundant-index",
+        "tenant-index",
+        "tenant-rls",
+        "tenant-foreign-key",
+        "tenant-column-not-null",
+        "timestamp-without-time-zone",
+        "prefer-text",
+        "prefer-identity-bigint",
+        "missing-timestamps",
+    }
     conn = await asyncpg.connect(dsn)
     try:
         for finding in before.findings:

@@ -39,7 +39,7 @@ def test_bad_sql_names_the_source_and_line() -> None:
 def test_missing_file_or_empty_folder_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         load_model_from_sql(tmp_path / "nope.sql")
-    with pytest.raises(NotFound, match="no .sql files"):
+    with pytest.raises(NotFound, match=r"no \.sql files"):
         load_model_from_sql(tmp_path)
 
 
@@ -112,3 +112,11 @@ def test_extensions_functions_and_data_are_ignored() -> None:
     )
     assert [(t.name, t.columns[0].type) for t in model.tables] == [("t", "vector(1536)")]
     assert model.warnings == []
+
+
+def test_a_lone_sql_path_string_is_read_as_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "schema.sql"
+    path.write_text("CREATE TABLE from_file (a int);")
+    model = load_model_from_sql([str(path), "CREATE TABLE inline (b int);"])
+    assert [t.name for t in model.tables] == ["from_file", "inline"]
+    assert model.origin == [str(path), "<sql 2>"]

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from pgsage.tools.review import review
 from pgsage.tools.schema_model import SchemaModel, load_model_from_connection, load_model_from_sql
 from pgsage.tools.schema_model.expressions import columns_in_text
 
@@ -47,7 +48,7 @@ async def test_catalog_and_sql_models_are_equal(make_db) -> None:
     assert live.source == "database" and parsed.source == "sql"
     assert comparable(live) == comparable(parsed)
     # and the comparison is not vacuous
-    assert len(live.tables) == 9
+    assert len(live.tables) == 12
     assert sum(len(t.indexes) for t in live.tables) >= 15
 
 
@@ -67,3 +68,17 @@ async def test_serial_default_is_the_same_text_in_both_sources(make_db) -> None:
         assert u.columns[0].default == "nextval('s.u_id_seq'::regclass)"
         assert (t.columns[0].type, u.columns[0].type) == ("integer", "bigint")
         assert t.columns[0].not_null and u.columns[0].not_null
+
+
+async def test_review_findings_agree_on_the_catch_all_schema(make_db) -> None:
+    dsn = make_db(FIXTURE.read_text(), extensions=("pgcrypto",))
+    conn = await asyncpg.connect(dsn)
+    try:
+        live = await load_model_from_connection(conn, ["public", "app"])
+    finally:
+        await conn.close()
+    parsed = load_model_from_sql(FIXTURE)
+    from_db = [(f.severity, f.rule, f.object) for f in review(live).findings]
+    from_sql = [(f.severity, f.rule, f.object) for f in review(parsed).findings]
+    assert from_db == from_sql
+    assert len(from_db) > 20

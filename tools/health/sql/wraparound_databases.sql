@@ -5,4 +5,4 @@ SELECT d.datname AS database, age(d.datfrozenxid)::bigint AS xid_age, mxid_age(d
        current_setting('autovacuum_multixact_freeze_max_age')::bigint AS multixact_freeze_max_age,
        d.datname = current_database() AS current
 FROM pg_database d
-ORDER BY greatest(age(d.datfrozenxid), mxid_age(d.datminmxid)) DESC
+ORDER BY d.datname = current_database() DESC, greatest(age(d.datfrozenxid), mxid_age(d.datminmxid)) DESC

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,6 +14,8 @@ from ..context import StatementContext
 from ..nodes import Node, column_defs, relname, strings
 
 __all__ = [
+    "COLUMN_KINDS",
+    "LOCKING_KINDS",
     "alter_cmds",
     "lock_taking",
     "q",
@@ -24,6 +27,7 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
 def q(name: str) -> str:
     return quote_ident(name) if name else name
 
@@ -46,8 +50,14 @@ def alter_cmds(ctx: StatementContext, include_new: bool = False) -> Iterator[tup
             yield table, cmd["AlterTableCmd"]
 
 
-def typed_columns(ctx: StatementContext) -> Iterator[tuple[str, str, Node, int | None]]:
+def typed_columns(ctx: StatementContext) -> list[tuple[str, str, Node, int | None]]:
     """(table, column, typeName, location) for every column a statement declares or retypes."""
+    if "typed_columns" not in ctx.memo:
+        ctx.memo["typed_columns"] = list(_typed_columns(ctx))
+    return ctx.memo["typed_columns"]
+
+
+def _typed_columns(ctx: StatementContext) -> Iterator[tuple[str, str, Node, int | None]]:
     for table, coldef, _new in column_defs(ctx.kind, ctx.node):
         yield table, coldef.get("colname", ""), coldef.get("typeName", {}), coldef.get("location")
     if ctx.kind == "AlterTableStmt":
@@ -70,25 +80,29 @@ def rewrite(ctx: StatementContext, change: Callable[[Any], None]) -> str | None:
         return None
 
 
+# Statements that declare or retype columns (the column type rules look at these).
+COLUMN_KINDS = frozenset({"CreateStmt", "AlterTableStmt"})
+
 # Statements that take a lock other sessions queue behind, when the object already exists.
-_LOCKING = {
-    "AlterTableStmt",
-    "RenameStmt",
-    "TruncateStmt",
-    "IndexStmt",
-    "ReindexStmt",
-    "AlterDomainStmt",
-    "AlterEnumStmt",
-    "CreateTrigStmt",
-    "DropStmt",
-    "AlterObjectSchemaStmt",
-}
+LOCKING_KINDS = frozenset(
+    {
+        "AlterTableStmt",
+        "RenameStmt",
+        "TruncateStmt",
+        "IndexStmt",
+        "ReindexStmt",
+        "AlterDomainStmt",
+        "CreateTrigStmt",
+        "DropStmt",
+        "AlterObjectSchemaStmt",
+    }
+)
 
 
 def lock_taking(ctx: StatementContext) -> bool:
     """Whether the statement waits for a table lock on an object that existed before this file."""
     kind, node = ctx.kind, ctx.node
-    if kind not in _LOCKING:
+    if kind not in LOCKING_KINDS:
         return False
     if kind in ("AlterTableStmt", "IndexStmt", "CreateTrigStmt", "RenameStmt"):
         rel = node.get("relation")

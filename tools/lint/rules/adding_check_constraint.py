@@ -6,7 +6,7 @@ from typing import Any
 
 from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
-from ._common import alter_cmds, rel_sql, render, validate_sequence
+from ._common import alter_cmds, render, validate_sequence
 
 __all__ = ["RULE", "check"]
 
@@ -20,12 +20,12 @@ RULE = Rule(
     "VALIDATE CONSTRAINT in a separate transaction, which only takes SHARE UPDATE EXCLUSIVE.",
     lock=ACCESS_EXCLUSIVE,
     kb="adding-check-constraint",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for index, (table, cmd) in enumerate(alter_cmds(ctx)):
         if cmd.get("subtype") != "AT_AddConstraint":
             continue
@@ -43,9 +43,9 @@ def check(ctx: Any) -> list[Finding]:
         out.append(
             ctx.finding(
                 RULE,
-                f"CHECK constraint on {table_sql} is validated immediately under an ACCESS EXCLUSIVE lock.",
+                f"CHECK constraint on {ctx.relation_sql} is validated immediately under an ACCESS EXCLUSIVE lock.",
                 location=con.get("location"),
-                safe_sql=validate_sequence(table_sql, body, name) if body else None,
+                safe_sql=validate_sequence(ctx.relation_sql, body, name) if body else None,
             )
         )
     return out

@@ -8,7 +8,7 @@ from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
 from ..nodes import constraints_of, is_serial, type_sql
 from ..volatility import is_volatile
-from ._common import alter_cmds, q, rel_sql, render
+from ._common import alter_cmds, q, render
 
 __all__ = ["RULE", "check"]
 
@@ -24,6 +24,7 @@ RULE = Rule(
     "DEFAULT, and backfill existing rows in small batches.",
     lock=ACCESS_EXCLUSIVE,
     kb="adding-field-with-default",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 
@@ -50,7 +51,6 @@ def _reason(coldef: dict[str, Any], pg_version: int) -> tuple[str, Any] | None:
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for index, (_table, cmd) in enumerate(alter_cmds(ctx)):
         if cmd.get("subtype") != "AT_AddColumn":
             continue
@@ -64,16 +64,16 @@ def check(ctx: Any) -> list[Finding]:
         if expr is not None:
             default = render(ctx, lambda s, i=index: _default_of(s.cmds[i].def_))
             safe = (
-                f"ALTER TABLE {table_sql} ADD COLUMN {column} {type_sql(coldef.get('typeName'))};\n"
-                f"ALTER TABLE {table_sql} ALTER COLUMN {column} SET DEFAULT {default or '<default>'};\n"
+                f"ALTER TABLE {ctx.relation_sql} ADD COLUMN {column} {type_sql(coldef.get('typeName'))};\n"
+                f"ALTER TABLE {ctx.relation_sql} ALTER COLUMN {column} SET DEFAULT {default or '<default>'};\n"
                 f"-- backfill existing rows in batches, each in its own transaction:\n"
-                f"UPDATE {table_sql} SET {column} = {default or '<default>'} "
-                f"WHERE <key> IN (SELECT <key> FROM {table_sql} WHERE {column} IS NULL LIMIT 10000);"
+                f"UPDATE {ctx.relation_sql} SET {column} = {default or '<default>'} "
+                f"WHERE <key> IN (SELECT <key> FROM {ctx.relation_sql} WHERE {column} IS NULL LIMIT 10000);"
             )
         out.append(
             ctx.finding(
                 RULE,
-                f"Adding {column} to {table_sql} rewrites the table: {reason}.",
+                f"Adding {column} to {ctx.relation_sql} rewrites the table: {reason}.",
                 location=coldef.get("location"),
                 safe_sql=safe,
             )

@@ -22,12 +22,12 @@ RULE = Rule(
     "ROW SHARE on the referenced table, so reads and writes continue.",
     lock=SHARE_ROW_EXCLUSIVE,
     kb="adding-foreign-key-constraint",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for index, (table, cmd) in enumerate(alter_cmds(ctx)):
         subtype = cmd.get("subtype")
         if subtype == "AT_AddConstraint":
@@ -46,10 +46,10 @@ def check(ctx: Any) -> list[Finding]:
             out.append(
                 ctx.finding(
                     RULE,
-                    f"Foreign key on {table_sql} referencing {rel_sql(con.get('pktable'))} is validated "
+                    f"Foreign key on {ctx.relation_sql} referencing {rel_sql(con.get('pktable'))} is validated "
                     "immediately, blocking writes to both tables during the scan.",
                     location=con.get("location"),
-                    safe_sql=validate_sequence(table_sql, body, name) if body else None,
+                    safe_sql=validate_sequence(ctx.relation_sql, body, name) if body else None,
                 )
             )
         elif subtype == "AT_AddColumn":
@@ -62,10 +62,13 @@ def check(ctx: Any) -> list[Finding]:
                 ref = render(ctx, lambda s, i=index, j=con_index: s.cmds[i].def_.constraints[j])
                 ref = ref or f"REFERENCES {rel_sql(con.get('pktable'))}"
                 bare = render(ctx, lambda s, i=index: s.cmds[i].def_, _strip_constraints)
-                safe = f"ALTER TABLE {table_sql} ADD COLUMN {bare or q(column) + ' <type>'};\n" + validate_sequence(
-                    table_sql,
-                    f"CONSTRAINT {q(name)} FOREIGN KEY ({q(column)}) {ref} NOT VALID",
-                    name,
+                safe = (
+                    f"ALTER TABLE {ctx.relation_sql} ADD COLUMN {bare or q(column) + ' <type>'};\n"
+                    + validate_sequence(
+                        ctx.relation_sql,
+                        f"CONSTRAINT {q(name)} FOREIGN KEY ({q(column)}) {ref} NOT VALID",
+                        name,
+                    )
                 )
                 out.append(
                     ctx.finding(

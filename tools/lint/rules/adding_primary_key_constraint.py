@@ -7,7 +7,7 @@ from typing import Any
 from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
 from ..nodes import constraints_of, strings
-from ._common import alter_cmds, q, rel_sql
+from ._common import alter_cmds, q
 
 __all__ = ["RULE", "check"]
 
@@ -21,6 +21,7 @@ RULE = Rule(
     "index with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX.",
     lock=ACCESS_EXCLUSIVE,
     kb="adding-primary-key-constraint",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 
@@ -38,7 +39,6 @@ def _safe(table: str, table_sql: str, columns: list[str], name: str | None) -> s
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for table, cmd in alter_cmds(ctx):
         subtype = cmd.get("subtype")
         if subtype == "AT_AddConstraint":
@@ -48,9 +48,9 @@ def check(ctx: Any) -> list[Finding]:
             out.append(
                 ctx.finding(
                     RULE,
-                    f"ADD PRIMARY KEY on {table_sql} builds its index while the table is locked.",
+                    f"ADD PRIMARY KEY on {ctx.relation_sql} builds its index while the table is locked.",
                     location=con.get("location"),
-                    safe_sql=_safe(table, table_sql, strings(con.get("keys")), con.get("conname")),
+                    safe_sql=_safe(table, ctx.relation_sql, strings(con.get("keys")), con.get("conname")),
                 )
             )
         elif subtype == "AT_AddColumn":
@@ -64,7 +64,7 @@ def check(ctx: Any) -> list[Finding]:
                             f"Column {q(column)} is added as PRIMARY KEY: the table is rewritten or scanned "
                             "and indexed while locked.",
                             location=con.get("location"),
-                            safe_sql=_safe(table, table_sql, [column], con.get("conname")),
+                            safe_sql=_safe(table, ctx.relation_sql, [column], con.get("conname")),
                         )
                     )
     return out

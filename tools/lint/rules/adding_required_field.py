@@ -7,7 +7,7 @@ from typing import Any
 from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
 from ..nodes import constraints_of, is_serial, type_sql
-from ._common import alter_cmds, q, rel_sql
+from ._common import alter_cmds, q
 
 __all__ = ["RULE", "check"]
 
@@ -22,6 +22,7 @@ RULE = Rule(
     "instant), backfill, then make it NOT NULL with the CHECK ... NOT VALID / VALIDATE sequence.",
     lock=ACCESS_EXCLUSIVE,
     kb="adding-required-field",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 _FILLED = {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}
@@ -29,7 +30,6 @@ _FILLED = {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for _table, cmd in alter_cmds(ctx):
         if cmd.get("subtype") != "AT_AddColumn":
             continue
@@ -40,16 +40,16 @@ def check(ctx: Any) -> list[Finding]:
         column = q(coldef.get("colname", ""))
         col_type = type_sql(coldef.get("typeName"))
         if ctx.pg_version >= 11:
-            safe = f"ALTER TABLE {table_sql} ADD COLUMN {column} {col_type} NOT NULL DEFAULT <constant>;"
+            safe = f"ALTER TABLE {ctx.relation_sql} ADD COLUMN {column} {col_type} NOT NULL DEFAULT <constant>;"
         else:
             safe = (
-                f"ALTER TABLE {table_sql} ADD COLUMN {column} {col_type};\n"
+                f"ALTER TABLE {ctx.relation_sql} ADD COLUMN {column} {col_type};\n"
                 f"-- backfill in batches, then add a CHECK ({column} IS NOT NULL) NOT VALID and VALIDATE it"
             )
         out.append(
             ctx.finding(
                 RULE,
-                f"Adding NOT NULL column {column} without a default to {table_sql} fails if it has rows.",
+                f"Adding NOT NULL column {column} without a default to {ctx.relation_sql} fails if it has rows.",
                 location=coldef.get("location"),
                 safe_sql=safe,
             )

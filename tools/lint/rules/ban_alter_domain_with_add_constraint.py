@@ -22,6 +22,7 @@ RULE = Rule(
     "separate transaction; or put a CHECK on each table column with the NOT VALID sequence instead.",
     lock=SHARE,
     kb="ban-alter-domain-with-add-constraint",
+    kinds=frozenset({"AlterDomainStmt"}),
 )
 
 

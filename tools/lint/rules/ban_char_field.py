@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import Finding, Rule
 from ..nodes import strings
-from ._common import q, typed_columns
+from ._common import COLUMN_KINDS, q, typed_columns
 
 __all__ = ["RULE", "check"]
 
@@ -18,6 +18,7 @@ RULE = Rule(
     "in PostgreSQL; it causes subtle bugs (length, concatenation, equality with text) and saves nothing.",
     fix="Use text (with a CHECK on length if the length matters).",
     kb="ban-char-field",
+    kinds=COLUMN_KINDS,
 )
 
 

@@ -17,6 +17,7 @@ RULE = Rule(
     fix="Run the statement on its own, outside BEGIN/COMMIT. Migration tools that wrap each file in a "
     "transaction need a file or block without one (Alembic: op.get_context().autocommit_block()).",
     kb="ban-concurrent-index-creation-in-transaction",
+    kinds=frozenset({"IndexStmt", "DropStmt", "ReindexStmt"}),
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
-from ._common import alter_cmds, q, rel_sql
+from ._common import alter_cmds, q
 
 __all__ = ["RULE", "check"]
 
@@ -20,12 +20,12 @@ RULE = Rule(
     "later migration with a lock_timeout so the drop cannot queue traffic behind it.",
     lock=ACCESS_EXCLUSIVE,
     kb="ban-drop-column",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for _table, cmd in alter_cmds(ctx):
         if cmd.get("subtype") != "AT_DropColumn":
             continue
@@ -33,11 +33,11 @@ def check(ctx: Any) -> list[Finding]:
         out.append(
             ctx.finding(
                 RULE,
-                f"Dropping {table_sql}.{column} breaks code that still uses it and loses its data.",
+                f"Dropping {ctx.relation_sql}.{column} breaks code that still uses it and loses its data.",
                 safe_sql=(
                     f"-- after a release that no longer uses {column}:\n"
                     "SET lock_timeout = '5s';\n"
-                    f"ALTER TABLE {table_sql} DROP COLUMN IF EXISTS {column};"
+                    f"ALTER TABLE {ctx.relation_sql} DROP COLUMN IF EXISTS {column};"
                 ),
             )
         )

@@ -17,6 +17,7 @@ RULE = Rule(
     "no place in an application migration.",
     fix="Remove it from the migration; drop databases by hand, after a backup, when truly intended.",
     kb="ban-drop-database",
+    kinds=frozenset({"DropdbStmt"}),
 )
 
 

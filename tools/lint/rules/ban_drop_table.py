@@ -21,6 +21,7 @@ RULE = Rule(
     "later migration with a lock_timeout.",
     lock=ACCESS_EXCLUSIVE,
     kb="ban-drop-table",
+    kinds=frozenset({"DropStmt"}),
 )
 
 

@@ -21,6 +21,7 @@ RULE = Rule(
     "use CASCADE in a migration.",
     lock=ACCESS_EXCLUSIVE,
     kb="ban-truncate",
+    kinds=frozenset({"TruncateStmt"}),
 )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
 from ..nodes import Node, type_name, type_sql, typmods
-from ._common import alter_cmds, q, rel_sql
+from ._common import alter_cmds, q
 
 __all__ = ["RULE", "check", "rewrite_needed"]
 
@@ -23,6 +23,7 @@ RULE = Rule(
     "application over, then drop the old column (or rename both in one short transaction).",
     lock=ACCESS_EXCLUSIVE,
     kb="changing-column-type",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 _TEXTLIKE = {"text", "varchar"}
@@ -59,7 +60,6 @@ def rewrite_needed(old: Node | None, new: Node) -> bool | None:
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for table, cmd in alter_cmds(ctx):
         if cmd.get("subtype") != "AT_AlterColumnType":
             continue
@@ -73,23 +73,23 @@ def check(ctx: Any) -> list[Finding]:
         target = type_sql(new)
         if verdict is None:
             message = (
-                f"Changing {table_sql}.{q(column)} to {target} rewrites the table unless the current type is "
+                f"Changing {ctx.relation_sql}.{q(column)} to {target} rewrites the table unless the current type is "
                 "binary coercible to it (e.g. a shorter varchar or text); the old type is not in the linted "
                 "files."
             )
         else:
             source = f" from {type_sql(old)}" if old else ""
             using = " (USING forces a rewrite)" if coldef.get("raw_default") else ""
-            message = f"Changing {table_sql}.{q(column)}{source} to {target} rewrites the table{using}."
+            message = f"Changing {ctx.relation_sql}.{q(column)}{source} to {target} rewrites the table{using}."
         new_col = q(f"{column}_new")
         safe = (
-            f"ALTER TABLE {table_sql} ADD COLUMN {new_col} {target};\n"
+            f"ALTER TABLE {ctx.relation_sql} ADD COLUMN {new_col} {target};\n"
             f"-- a trigger copies {q(column)} into {new_col} on INSERT/UPDATE; backfill old rows in batches:\n"
-            f"UPDATE {table_sql} SET {new_col} = {q(column)}::{target} WHERE <key> IN "
-            f"(SELECT <key> FROM {table_sql} WHERE {new_col} IS NULL LIMIT 10000);\n"
+            f"UPDATE {ctx.relation_sql} SET {new_col} = {q(column)}::{target} WHERE <key> IN "
+            f"(SELECT <key> FROM {ctx.relation_sql} WHERE {new_col} IS NULL LIMIT 10000);\n"
             f"-- after the application reads {new_col}, swap in one short transaction:\n"
-            f"ALTER TABLE {table_sql} RENAME COLUMN {q(column)} TO {q(column + '_old')};\n"
-            f"ALTER TABLE {table_sql} RENAME COLUMN {new_col} TO {q(column)};"
+            f"ALTER TABLE {ctx.relation_sql} RENAME COLUMN {q(column)} TO {q(column + '_old')};\n"
+            f"ALTER TABLE {ctx.relation_sql} RENAME COLUMN {new_col} TO {q(column)};"
         )
         out.append(ctx.finding(RULE, message, location=new.get("location"), safe_sql=safe))
     return out

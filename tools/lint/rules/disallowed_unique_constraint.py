@@ -7,7 +7,7 @@ from typing import Any
 from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
 from ..nodes import constraints_of, strings
-from ._common import alter_cmds, q, rel_sql
+from ._common import alter_cmds, q
 
 __all__ = ["RULE", "check"]
 
@@ -21,6 +21,7 @@ RULE = Rule(
     "ADD CONSTRAINT ... UNIQUE USING INDEX, which only needs a brief lock.",
     lock=ACCESS_EXCLUSIVE,
     kb="disallowed-unique-constraint",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 
@@ -36,7 +37,6 @@ def _safe(table: str, table_sql: str, columns: list[str], name: str | None) -> s
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for table, cmd in alter_cmds(ctx):
         subtype = cmd.get("subtype")
         if subtype == "AT_AddConstraint":
@@ -47,9 +47,9 @@ def check(ctx: Any) -> list[Finding]:
             out.append(
                 ctx.finding(
                     RULE,
-                    f"ADD UNIQUE on {table_sql} builds an index while the table is locked.",
+                    f"ADD UNIQUE on {ctx.relation_sql} builds an index while the table is locked.",
                     location=con.get("location"),
-                    safe_sql=_safe(table, table_sql, columns, con.get("conname")),
+                    safe_sql=_safe(table, ctx.relation_sql, columns, con.get("conname")),
                 )
             )
         elif subtype == "AT_AddColumn":
@@ -60,10 +60,11 @@ def check(ctx: Any) -> list[Finding]:
                     out.append(
                         ctx.finding(
                             RULE,
-                            f"Column {q(column)} is added with UNIQUE: its index is built while {table_sql} is locked.",
+                            f"Column {q(column)} is added with UNIQUE: its index is built while "
+                            f"{ctx.relation_sql} is locked.",
                             location=con.get("location"),
-                            safe_sql=f"ALTER TABLE {table_sql} ADD COLUMN {q(column)} <type>;\n"
-                            + _safe(table, table_sql, [column], con.get("conname")),
+                            safe_sql=f"ALTER TABLE {ctx.relation_sql} ADD COLUMN {q(column)} <type>;\n"
+                            + _safe(table, ctx.relation_sql, [column], con.get("conname")),
                         )
                     )
     return out

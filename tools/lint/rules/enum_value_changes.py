@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Finding, Rule
-from ..nodes import relname, strings
+from ..nodes import relname, strings, walk
 from ._common import q
 
 __all__ = ["RULE", "check"]
@@ -27,6 +27,19 @@ RULE = Rule(
 
 def _literal(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def _uses_new_label(ctx: Any) -> str | None:
+    """A string literal equal to a label added earlier in the same, still open, transaction."""
+    labels = ctx.state.new_enum_values
+    if not labels or not ctx.transaction or ctx.kind == "AlterEnumStmt":
+        return None
+    for node_kind, body in walk(ctx.node):
+        if node_kind == "A_Const" and "sval" in body:
+            label = body["sval"].get("sval")
+            if label in labels and labels[label][1] == ctx.transaction:
+                return str(label)
+    return None
 
 
 def check(ctx: Any) -> list[Finding]:
@@ -56,6 +69,16 @@ def check(ctx: Any) -> list[Finding]:
                 )
             ]
         return []
+    used = _uses_new_label(ctx)
+    if used:
+        return [
+            ctx.finding(
+                RULE,
+                f"Enum label '{used}' was added in this transaction and is used before it commits "
+                "(ERROR 55P04: unsafe use of new value).",
+                safe_sql="COMMIT;  -- commit the ADD VALUE first, then use the new label in a later transaction",
+            )
+        ]
     if kind in ("DeleteStmt", "UpdateStmt") and relname(node.get("relation")) == "pg_enum":
         return [
             ctx.finding(

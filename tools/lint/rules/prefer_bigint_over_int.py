@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import Finding, Rule
 from ..nodes import type_name
-from ._common import q, typed_columns
+from ._common import COLUMN_KINDS, q, typed_columns
 
 __all__ = ["RULE", "check"]
 
@@ -19,6 +19,7 @@ RULE = Rule(
     "bigint usually costs only 4 bytes per row, often nothing after alignment.",
     fix="Use bigint (bigint GENERATED ALWAYS AS IDENTITY for keys).",
     kb="prefer-bigint-over-int",
+    kinds=COLUMN_KINDS,
 )
 
 _SMALL = {

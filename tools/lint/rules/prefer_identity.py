@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import Finding, Rule
 from ..nodes import is_serial, type_name
-from ._common import q, typed_columns
+from ._common import COLUMN_KINDS, q, typed_columns
 
 __all__ = ["RULE", "check"]
 
@@ -21,6 +21,7 @@ RULE = Rule(
     "imported with explicit ids).",
     kb="prefer-identity",
     min_pg_version=10,
+    kinds=COLUMN_KINDS,
 )
 
 

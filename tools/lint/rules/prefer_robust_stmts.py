@@ -20,6 +20,7 @@ RULE = Rule(
     fix="Use IF NOT EXISTS / IF EXISTS (CREATE TABLE, CREATE INDEX with an explicit name, ADD COLUMN, "
     "DROP ...), and precede ADD CONSTRAINT with DROP CONSTRAINT IF EXISTS, so the file can be re-run.",
     kb="prefer-robust-stmts",
+    kinds=frozenset({"CreateStmt", "IndexStmt", "DropStmt", "AlterEnumStmt", "AlterTableStmt"}),
 )
 
 _DROPPABLE = {"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_VIEW", "OBJECT_TYPE", "OBJECT_SEQUENCE", "OBJECT_SCHEMA"}

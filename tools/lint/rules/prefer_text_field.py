@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import Finding, Rule
 from ..nodes import type_name, typmods
-from ._common import q, typed_columns
+from ._common import COLUMN_KINDS, q, typed_columns
 
 __all__ = ["RULE", "check"]
 
@@ -19,6 +19,7 @@ RULE = Rule(
     "constraint on text can be replaced with NOT VALID + VALIDATE without blocking.",
     fix="Use text, with CHECK (length(col) <= n) if the limit matters.",
     kb="prefer-text-field",
+    kinds=COLUMN_KINDS,
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import Finding, Rule
 from ..nodes import type_name
-from ._common import q, typed_columns
+from ._common import COLUMN_KINDS, q, typed_columns
 
 __all__ = ["RULE", "check"]
 
@@ -20,6 +20,7 @@ RULE = Rule(
     fix="Use timestamptz (timestamp with time zone). Converting later is a rewrite unless TimeZone is "
     "UTC (PostgreSQL 12+ skips the rewrite then).",
     kb="prefer-timestamptz",
+    kinds=COLUMN_KINDS,
 )
 
 

@@ -22,6 +22,7 @@ RULE = Rule(
     "stop writing the old one, then drop it in a later release.",
     lock=ACCESS_EXCLUSIVE,
     kb="renaming-column",
+    kinds=frozenset({"RenameStmt"}),
 )
 
 

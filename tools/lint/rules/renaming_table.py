@@ -20,6 +20,7 @@ RULE = Rule(
     "updatable, so old code keeps reading and writing); drop the view once no code uses the old name.",
     lock=ACCESS_EXCLUSIVE,
     kb="renaming-table",
+    kinds=frozenset({"RenameStmt"}),
 )
 
 

@@ -21,6 +21,7 @@ RULE = Rule(
     "leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY and retry.",
     lock=SHARE,
     kb="require-concurrent-index-creation",
+    kinds=frozenset({"IndexStmt"}),
 )
 
 
@@ -33,9 +34,11 @@ def _concurrent(stmt: Any) -> None:
 def check(ctx: Any) -> list[Finding]:
     if ctx.kind != "IndexStmt" or ctx.node.get("concurrent"):
         return []
-    table = relname(ctx.node.get("relation"))
-    if ctx.is_new_table(table):
+    rel = ctx.node.get("relation") or {}
+    if ctx.is_new_table(relname(rel)):
         return []
+    if not rel.get("inh", False):
+        return []  # ON ONLY: an index on a partitioned parent alone is instant and cannot be concurrent
     safe = rewrite(ctx, _concurrent)
     return [
         ctx.finding(

@@ -20,6 +20,7 @@ RULE = Rule(
     "transaction block); it waits for conflicting transactions instead of blocking new ones.",
     lock=ACCESS_EXCLUSIVE,
     kb="require-concurrent-index-deletion",
+    kinds=frozenset({"DropStmt"}),
 )
 
 

@@ -21,9 +21,15 @@ RULE = Rule(
     "replacement with CREATE INDEX CONCURRENTLY, drop the old one with DROP INDEX CONCURRENTLY and rename.",
     lock=SHARE,
     kb="require-concurrent-reindex",
+    kinds=frozenset({"ReindexStmt"}),
 )
 
-_KINDS = {"REINDEX_OBJECT_INDEX": "INDEX", "REINDEX_OBJECT_TABLE": "TABLE", "REINDEX_OBJECT_SCHEMA": "SCHEMA"}
+_KINDS = {
+    "REINDEX_OBJECT_INDEX": "INDEX",
+    "REINDEX_OBJECT_TABLE": "TABLE",
+    "REINDEX_OBJECT_SCHEMA": "SCHEMA",
+    "REINDEX_OBJECT_DATABASE": "DATABASE",
+}
 
 
 def check(ctx: Any) -> list[Finding]:
@@ -31,21 +37,17 @@ def check(ctx: Any) -> list[Finding]:
     if ctx.kind != "ReindexStmt":
         return []
     params = [p.get("DefElem", {}).get("defname") for p in node.get("params", [])]
-    if "concurrently" in params:
-        return []
     kind = _KINDS.get(node.get("kind", ""))
-    if kind is None:  # REINDEX SYSTEM/DATABASE cannot be concurrent for system catalogs anyway
-        target = None
-    elif kind == "SCHEMA":
-        target = q(node.get("name", ""))
+    if "concurrently" in params or kind is None:
+        return []  # REINDEX SYSTEM rebuilds catalogs, which can never be done concurrently
+    if kind in ("SCHEMA", "DATABASE"):
+        target = q(node.get("name", "")) if node.get("name") else ""
     else:
         if kind == "TABLE" and ctx.is_new_table(relname(node.get("relation"))):
             return []
         target = rel_sql(node.get("relation"))
-    if target is None:
-        safe = None
-    elif ctx.pg_version >= 12:
-        safe = f"-- outside a transaction block\nREINDEX {kind} CONCURRENTLY {target};"
+    if ctx.pg_version >= 12:
+        safe = f"-- outside a transaction block\nREINDEX {kind} CONCURRENTLY {target};".replace(" ;", ";")
     elif kind == "INDEX":
         safe = (
             f"-- PostgreSQL {ctx.pg_version} has no REINDEX CONCURRENTLY: rebuild under a new name\n"
@@ -55,4 +57,4 @@ def check(ctx: Any) -> list[Finding]:
         )
     else:
         safe = None
-    return [ctx.finding(RULE, f"REINDEX {kind or ''} without CONCURRENTLY blocks writes.", safe_sql=safe)]
+    return [ctx.finding(RULE, f"REINDEX {kind} without CONCURRENTLY blocks writes.", safe_sql=safe)]

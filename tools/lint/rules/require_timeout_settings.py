@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Finding, Rule
-from ._common import lock_taking
+from ._common import LOCKING_KINDS, lock_taking
 
 __all__ = ["RULE", "check"]
 
@@ -19,6 +19,7 @@ RULE = Rule(
     fix="Start the migration with SET lock_timeout (a few seconds) and SET statement_timeout, and retry "
     "the migration when it times out.",
     kb="require-timeout-settings",
+    kinds=LOCKING_KINDS,
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..locks import ACCESS_EXCLUSIVE
 from ..model import Finding, Rule
-from ._common import alter_cmds, q, rel_sql
+from ._common import alter_cmds, q
 
 __all__ = ["RULE", "check"]
 
@@ -22,6 +22,7 @@ RULE = Rule(
     "From PostgreSQL 18 ADD CONSTRAINT ... NOT NULL col NOT VALID followed by VALIDATE also works.",
     lock=ACCESS_EXCLUSIVE,
     kb="setting-not-nullable-field",
+    kinds=frozenset({"AlterTableStmt"}),
 )
 
 
@@ -45,7 +46,6 @@ def _safe(table: str, table_sql: str, column: str, pg_version: int) -> str:
 
 def check(ctx: Any) -> list[Finding]:
     out = []
-    table_sql = rel_sql(ctx.node.get("relation"))
     for table, cmd in alter_cmds(ctx):
         if cmd.get("subtype") != "AT_SetNotNull":
             continue
@@ -55,8 +55,8 @@ def check(ctx: Any) -> list[Finding]:
         out.append(
             ctx.finding(
                 RULE,
-                f"SET NOT NULL on {table_sql}.{q(column)} scans the table while blocking reads and writes.",
-                safe_sql=_safe(table, table_sql, column, ctx.pg_version),
+                f"SET NOT NULL on {ctx.relation_sql}.{q(column)} scans the table while blocking reads and writes.",
+                safe_sql=_safe(table, ctx.relation_sql, column, ctx.pg_version),
             )
         )
     return out

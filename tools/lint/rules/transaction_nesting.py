@@ -18,6 +18,7 @@ RULE = Rule(
     fix="Remove the inner BEGIN/COMMIT, or turn off the tool's transaction for this migration "
     "(Alembic: op.get_context().autocommit_block()) and manage transactions explicitly.",
     kb="transaction-nesting",
+    kinds=frozenset({"TransactionStmt"}),
 )
 
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}

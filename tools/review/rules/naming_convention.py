@@ -3,7 +3,8 @@
 Tables, columns and indexes should be lowercase snake_case and not reserved words: anything else has to
 be double-quoted in every query (`"userId"`, `"order"`). Index names are compared with the convention
 the schema already follows (an `idx_` prefix or PostgreSQL's `_idx` suffix) when at least three
-indexes and two thirds of them agree; indexes created by constraints are left out.
+indexes and two thirds of them agree; indexes created by constraints are left out. Singular versus
+plural table names is not judged: both are common (the seed prompts themselves disagree).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ...schema_model.expressions import columns_in_text
 from ...schema_model.model import Column, SchemaModel, Table
 from ...sqlident import quote_ident
 from ..citations import new_finding
@@ -42,9 +43,7 @@ def ann_indexes(table: Table, column: str) -> list[tuple[str, str]]:
         if index.method not in ("hnsw", "ivfflat") or not index.valid or not index.keys:
             continue
         key = index.keys[0]
-        mentions = key.column == column or (
-            key.expression is not None and re.search(rf"\b{re.escape(column)}\b", key.expression)
-        )
+        mentions = key.column == column or column in columns_in_text(key.expression)
         if mentions:
             opclass = key.opclass or "vector_l2_ops"
             distance = opclass.rsplit("_ops", 1)[0].rsplit("_", 1)[-1]

@@ -1,0 +1,12 @@
+-- Safe: add NOT VALID, commit, validate in its own transaction.
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '1min';
+ALTER TABLE orders ADD CONSTRAINT orders_account_id_fkey
+    FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE NOT VALID;
+COMMIT;
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '30min';
+ALTER TABLE orders VALIDATE CONSTRAINT orders_account_id_fkey;
+COMMIT;

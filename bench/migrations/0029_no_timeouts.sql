@@ -1,0 +1,4 @@
+-- Cheap DDL, but nothing bounds how long it waits for its lock.
+BEGIN;
+ALTER TABLE accounts ADD COLUMN nickname text;
+COMMIT;
