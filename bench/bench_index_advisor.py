@@ -24,10 +24,10 @@ import asyncpg
 import platformdirs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-import pgcluster  # noqa: E402
+import pgcluster
 
-from pgsage.tools.advisor import recommend_indexes  # noqa: E402
-from pgsage.tools.database import Database, DatabaseSettings  # noqa: E402
+from pgsage.tools.advisor import recommend_indexes
+from pgsage.tools.database import Database, DatabaseSettings
 
 DB = "bench_advisor"
 PEER_PACKAGES = [
