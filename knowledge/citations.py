@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .page import PageFormatError, read_page
 
-__all__ = ["Citation", "cite", "page_path", "pages_root"]
+__all__ = ["Citation", "cite", "page_path", "page_title", "pages_root"]
 
 
 class Citation(BaseModel):
@@ -50,3 +50,15 @@ def _citation(page_id: str) -> Citation:
 def cite(*page_ids: str) -> list[Citation]:
     """Citations for the given page ids, in order, without duplicates."""
     return [_citation(page_id) for page_id in dict.fromkeys(page_ids)]
+
+
+@cache
+def page_title(page_id: str) -> str:
+    """The shipped page's title, or its id when the page is missing."""
+    path = page_path(page_id)
+    if path is None:
+        return page_id
+    try:
+        return read_page(path).title
+    except (OSError, UnicodeDecodeError, PageFormatError):
+        return page_id

@@ -8,10 +8,13 @@ from mcp.server.mcpserver import Context, MCPServer
 
 from pgsage.tools.advisor import IndexAdvice, recommend_indexes
 from pgsage.tools.dry_run import DryRunReport, dry_run_migration
+from pgsage.tools.plan import PlanReport, plan_changes
+from pgsage.tools.plan.build import KnowledgeHit
 
 from .config import Config
 from .registry import add_tool
-from .state import app_state
+from .state import AppState, app_state
+from .tools_knowledge import knowledge_base
 
 __all__ = ["register"]
 
@@ -52,14 +55,55 @@ async def recommend_indexes_tool(
     )
 
 
+def _search(state: AppState):  # type: ignore[no-untyped-def]
+    async def search(query: str, count: int) -> list[KnowledgeHit]:
+        found = await knowledge_base(state).search(query, match_count=count, return_mode="pages")
+        return [(h.page_id, h.title, h.url, h.content) for h in found.results]
+
+    return search
+
+
+async def plan_changes_tool(
+    ctx: Context,
+    feature: str,
+    tables: list[str] | None = None,
+    queries: list[str] | None = None,
+    files: list[str] | None = None,
+) -> PlanReport:
+    """Produce the /plan "Database Schema Recommendations" report for a feature (Markdown plus the same
+    content as data): knowledge search, review of the tables involved (live database, or `files` with the
+    project's SQL), measured index advice for `queries`, and proposed DDL that lints and dry-runs clean."""
+    state = app_state(ctx)
+    return await plan_changes(
+        feature,
+        tables=tables,
+        queries=queries,
+        files=files,
+        db=state.db if state.db.configured else None,
+        search=_search(state),
+        tenant_column=state.config.tenant_column,
+        sandbox=state.scratch_sandbox,
+    )
+
+
 def register(server: MCPServer[Any], config: Config) -> None:
-    # Not read-only in MCP terms (it creates and drops a scratch database), but never destructive to
-    # anything of the user's: the live database is only read by pg_dump --schema-only.
+    add_tool(server, recommend_indexes_tool, name="recommend_indexes", title="Recommend indexes", read_only=True)
+    # Not read-only in MCP terms (they create and drop a scratch database in the embedded sandbox), but never
+    # destructive to anything of the user's: the live database is only read (pg_dump --schema-only, catalog).
     add_tool(
         server,
         dry_run_migration_tool,
         name="dry_run_migration",
         title="Dry-run a migration",
+        read_only=False,
+        destructive=False,
+        idempotent=True,
+    )
+    add_tool(
+        server,
+        plan_changes_tool,
+        name="plan_changes",
+        title="Plan database changes",
         read_only=False,
         destructive=False,
         idempotent=True,

@@ -113,7 +113,14 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "003.sql:1:15: error: syntax error" in proc.stdout
     proc = _cli(str(tmp_path / "missing.sql"))
     assert proc.returncode == 2 and "no such file" in proc.stderr
-    assert _cli(str(unsafe), "--exclude", "adding-foreign-key-constraint,require-timeout-settings").returncode == 0
+    assert (
+        _cli(
+            str(unsafe),
+            "--exclude",
+            "adding-foreign-key-constraint,constraint-missing-not-valid,require-timeout-settings",
+        ).returncode
+        == 0
+    )
     assert _cli(str(unsafe), "--exclude", "bogus").returncode == 2
     assert _cli(str(unsafe), "--format", "yaml").returncode == 2  # argparse usage error
 
@@ -157,3 +164,11 @@ def test_cli_lints_alembic_revisions() -> None:
     assert proc.returncode == 1
     assert "a1b2_unsafe_changes.py:15:5: error adding-required-field" in proc.stdout
     assert "note: op.execute with SQL that is not a string literal" in proc.stdout
+
+
+def test_cli_assume_in_transaction(tmp_path: Path) -> None:
+    path = tmp_path / "m.sql"
+    path.write_text("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n")
+    assert _cli(str(path)).returncode == 0
+    proc = _cli(str(path), "--assume-in-transaction")
+    assert proc.returncode == 1 and "ban-concurrent-index-creation-in-transaction" in proc.stdout

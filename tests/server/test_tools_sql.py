@@ -17,6 +17,7 @@ CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL);
 INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 30) g;
 CREATE SEQUENCE ticket;
 CREATE FUNCTION wipe() RETURNS int LANGUAGE sql AS $$ DELETE FROM notes RETURNING 1 $$;
+CREATE FUNCTION note_count() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM notes $$;
 """
 
 
@@ -141,3 +142,17 @@ async def test_explain_query_through_mcp(make_db: Callable[..., str]) -> None:
         bad = await client.call_tool("explain_query", {"sql": "UPDATE notes SET body = ''", "analyze": True})
         assert bad.is_error and "only reads can be analyzed" in _text(bad)
     assert (await _state(dsn))[0] == 20000
+
+
+async def test_configured_safe_functions(make_db: Callable[..., str]) -> None:
+    dsn = make_db(SETUP)
+    async with mcp.Client(_server(dsn)) as client:
+        result = await client.call_tool("execute_sql", {"sql": "SELECT public.note_count()"})
+        assert result.is_error and "safe_functions" in _text(result)
+    async with mcp.Client(_server(dsn, safe_functions="public.note_count,wipe")) as client:
+        result = await client.call_tool("execute_sql", {"sql": "SELECT public.note_count()"})
+        assert not result.is_error and result.structured_content["rows"] == [[30]]
+        # Declared safe by mistake: the READ ONLY transaction still stops the write.
+        wrong = await client.call_tool("execute_sql", {"sql": "SELECT wipe()"})
+        assert wrong.is_error and "25006" in _text(wrong)
+    assert (await _state(dsn))[0] == 30

@@ -40,7 +40,8 @@ class Candidate:
         if concurrently:
             parts.append("CONCURRENTLY")
         if name:
-            parts.append(quote_ident(name))
+            # IF NOT EXISTS: a migration that failed half-way can be re-run.
+            parts.append(f"IF NOT EXISTS {quote_ident(name)}")
         parts.append(f"ON {quote_ident(self.schema)}.{quote_ident(self.table)}")
         if self.method != "btree":
             parts.append(f"USING {self.method}")

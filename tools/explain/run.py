@@ -20,7 +20,7 @@ import asyncpg
 from ..database import Database, query_failed
 from ..errors import GuardRejected, InvalidInput, QueryFailed
 from ..guard import check_readonly, parse_one
-from ..query import QueryLimits, apply_local_timeouts, begin, bind_params, end
+from ..query import QueryLimits, apply_local_timeouts, begin, bind_params, client_timeout, end
 from .hypothetical import (
     create_hypothetical_indexes,
     hypopg_schema,
@@ -149,6 +149,8 @@ async def explain(
             clean = True
         except asyncpg.PostgresError as exc:
             raise query_failed(exc) from None
+        except TimeoutError:
+            raise client_timeout(limits) from None
         finally:
             if not clean:
                 # Hypothetical indexes (and anything unclear after an error) live in the session.
@@ -166,6 +168,12 @@ async def explain(
             include_raw=format == "json",
         )
         summary.notes.extend(notes)
+        if summary.raw is not None and len(json.dumps(summary.raw)) > limits.max_bytes:
+            summary.raw = None
+            summary.truncated = True
+            summary.notes.append(
+                f"The raw EXPLAIN JSON is larger than the byte cap ({limits.max_bytes}); use the summary."
+            )
         if names and not summary.hypothetical_indexes_used:
             summary.notes.append("The planner did not use any of the hypothetical indexes for this statement.")
         return summary

@@ -6,8 +6,13 @@ call, TABLESAMPLE method and qualified operator against the allow-list in `safe_
 locking clauses and SELECT INTO. Every rejection says what was found and where, so a user with a
 legitimate query knows what to change.
 
-The allow-list cannot see through views or overloaded user functions that shadow a built-in name; the
-execution layer (read-only transaction, always rolled back, connection reset or discarded) covers those.
+What a parser cannot see: functions called by views, RLS policies, domain checks and casts, user
+functions that overload a built-in name with other argument types, and attribute notation (`t.f` is
+`f(t)` when f takes t's row type). The execution layer covers those: the READ ONLY transaction refuses
+writes and nextval, the rollback undoes settings, and a pooled connection is reset (advisory unlock all,
+CLOSE ALL, UNLISTEN *, RESET ALL) or discarded. What remains is a function someone with CREATE privilege
+planted that reaches outside the transaction (e.g. through dblink); the role pgsage connects with should
+not be able to create functions in schemas the queries read.
 """
 
 from __future__ import annotations
@@ -71,7 +76,6 @@ _KIND_NAMES: dict[str, str] = {
     "ClusterStmt": "CLUSTER",
     "GrantStmt": "GRANT/REVOKE",
     "GrantRoleStmt": "GRANT/REVOKE role",
-    "VariableShowStmtAll": "SHOW",
     "IndexStmt": "CREATE INDEX",
     "CreateStmt": "CREATE TABLE",
     "ViewStmt": "CREATE VIEW",

@@ -259,6 +259,13 @@ def _names(value: Any) -> str | None:
     return ", ".join(str(v) if isinstance(v, _Raw) else q(v) for v in value)
 
 
+def _constraint(name: Any) -> str | None:
+    """ "CONSTRAINT name " or "" for None (autogenerate leaves naming to PostgreSQL); None if not a literal."""
+    if name is None:
+        return ""
+    return f"CONSTRAINT {q(name)} " if isinstance(name, str) else None
+
+
 def _table(name: Any, schema: Any) -> str | None:
     if not isinstance(name, str):
         return None
@@ -424,7 +431,8 @@ class _Reader:
         remote = _names(a[4] if len(a) > 4 else k.get("remote_cols"))
         source = source if isinstance(source, _Raw) else _table(source, k.get("source_schema"))
         referent = _table(referent, k.get("referent_schema"))
-        if not isinstance(name, str) or not source or not referent or not local or not remote:
+        named = _constraint(name)
+        if named is None or not source or not referent or not local or not remote:
             return None
         tail = ""
         for key, clause in (("ondelete", "ON DELETE"), ("onupdate", "ON UPDATE")):
@@ -432,32 +440,32 @@ class _Reader:
                 tail += f" {clause} {k[key]}"
         if k.get("postgresql_not_valid") is True:
             tail += " NOT VALID"
-        return (
-            f"ALTER TABLE {source} ADD CONSTRAINT {q(name)} FOREIGN KEY ({local}) "
-            f"REFERENCES {referent} ({remote}){tail};"
-        )
+        return f"ALTER TABLE {source} ADD {named}FOREIGN KEY ({local}) REFERENCES {referent} ({remote}){tail};"
 
     def op_create_unique_constraint(self, a: list[Any], k: dict[str, Any]) -> str | None:
         name, table, cols = a[0], a[1], _names(a[2] if len(a) > 2 else k.get("columns"))
         table = table if isinstance(table, _Raw) else _table(table, k.get("schema"))
-        if not isinstance(name, str) or not table or not cols:
+        named = _constraint(name)
+        if named is None or not table or not cols:
             return None
-        return f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} UNIQUE ({cols});"
+        return f"ALTER TABLE {table} ADD {named}UNIQUE ({cols});"
 
     def op_create_primary_key(self, a: list[Any], k: dict[str, Any]) -> str | None:
         name, table, cols = a[0], a[1], _names(a[2] if len(a) > 2 else k.get("columns"))
         table = table if isinstance(table, _Raw) else _table(table, k.get("schema"))
-        if not isinstance(name, str) or not table or not cols:
+        named = _constraint(name)
+        if named is None or not table or not cols:
             return None
-        return f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} PRIMARY KEY ({cols});"
+        return f"ALTER TABLE {table} ADD {named}PRIMARY KEY ({cols});"
 
     def op_create_check_constraint(self, a: list[Any], k: dict[str, Any]) -> str | None:
         name, table, condition = a[0], a[1], a[2] if len(a) > 2 else k.get("condition")
         table = table if isinstance(table, _Raw) else _table(table, k.get("schema"))
-        if not isinstance(name, str) or not table or not isinstance(condition, str):
+        named = _constraint(name)
+        if named is None or not table or not isinstance(condition, str):
             return None
         tail = " NOT VALID" if k.get("postgresql_not_valid") is True else ""
-        return f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} CHECK ({condition}){tail};"
+        return f"ALTER TABLE {table} ADD {named}CHECK ({condition}){tail};"
 
     def op_drop_constraint(self, a: list[Any], k: dict[str, Any]) -> str | None:
         name, table = a[0], a[1]

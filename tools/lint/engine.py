@@ -26,6 +26,7 @@ from .rules._common import lock_taking
 
 __all__ = [
     "DEFAULT_PG_VERSION",
+    "MAX_FILES",
     "MAX_FILE_BYTES",
     "MAX_FINDINGS",
     "FileResult",
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PG_VERSION = 18
 MAX_FINDINGS = 300
 MAX_FILE_BYTES = 5_000_000
+MAX_FILES = 2_000  # a folder with more is almost certainly not a migrations folder (e.g. "/" by mistake)
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
 _END = {"TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE", "TRANS_STMT_COMMIT_PREPARED"}
 
@@ -136,6 +138,8 @@ def _record(ctx: StatementContext) -> None:
     elif kind == "VariableSetStmt" and node.get("name") in ("lock_timeout", "statement_timeout"):
         name = node["name"]
         value = node.get("kind") == "VAR_SET_VALUE" and _timeout_value_set(node)
+        if node.get("is_local") and not ctx.in_transaction:
+            value = False  # SET LOCAL outside a transaction block only warns and changes nothing
         setattr(state, name, value)
         if value and node.get("is_local"):
             state.local_timeouts.add(name)
@@ -292,8 +296,15 @@ def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, bool]]:
         except OSError:
             raise NotFound(f"{path}: no such file or folder") from None
         if is_dir:
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".sql", ".py") and p.is_file())
-            out.extend((p, False) for p in found)
+            found = []
+            for candidate in path.rglob("*"):
+                if candidate.suffix in (".sql", ".py") and candidate.is_file():
+                    found.append(candidate)
+                    if len(found) + len(out) > MAX_FILES:
+                        raise InvalidInput(
+                            f"{path} holds more than {MAX_FILES} .sql/.py files: name the migrations folder"
+                        )
+            out.extend((p, False) for p in sorted(found))
         elif path.suffix in (".sql", ".py"):
             out.append((path, True))
         else:

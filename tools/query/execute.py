@@ -34,6 +34,7 @@ __all__ = [
     "apply_local_timeouts",
     "begin",
     "bind_params",
+    "client_timeout",
     "end",
     "execute_sql",
     "run_readonly",
@@ -241,6 +242,14 @@ async def run_write(
     return result
 
 
+def client_timeout(limits: QueryLimits) -> QueryFailed:
+    """The server did not answer even after statement_timeout: say so (the connection is discarded)."""
+    return QueryFailed(
+        f"The database did not answer within {limits.client_timeout_s:.0f} s, although statement_timeout is "
+        f"{limits.statement_timeout_ms} ms; the connection was discarded. Check the server's load and locks."
+    )
+
+
 def _explain_failure(exc: asyncpg.PostgresError, limits: QueryLimits) -> QueryFailed:
     """PostgreSQL's error, plus what to do about the ones the guard's own settings cause."""
     failed = query_failed(exc)
@@ -251,6 +260,8 @@ def _explain_failure(exc: asyncpg.PostgresError, limits: QueryLimits) -> QueryFa
         "holds it; see the activity tool.",
         "25006": "execute_sql runs reads in a READ ONLY transaction and the statement tried to write "
         "(possibly inside a view or function).",
+        "25001": "execute_sql runs every statement inside a transaction block, where this command cannot run "
+        "(CREATE INDEX CONCURRENTLY, VACUUM, ...); run it with psql or a migration tool.",
     }.get(exc.sqlstate or "")
     if advice:
         return QueryFailed(f"{advice} {failed}", sqlstate=exc.sqlstate)
@@ -296,6 +307,8 @@ async def execute_sql(
             return result
         except asyncpg.PostgresError as exc:
             raise _explain_failure(exc, limits) from None
+        except TimeoutError:
+            raise client_timeout(limits) from None
         finally:
             if not clean:
                 # An error (timeout, cancel, protocol) or a committed write may have left session state

@@ -151,3 +151,11 @@ def test_validate_index_statement() -> None:
     for bad in ("", "CREATE TABLE x (a int)", "CREATE INDEX ON", "SELECT 1"):
         with pytest.raises(InvalidInput):
             validate_index_statement(bad)
+
+
+async def test_raw_json_respects_the_byte_cap(db: Database) -> None:
+    small = QueryLimits(max_bytes=1_000)
+    summary = await explain(db, "SELECT * FROM events e JOIN events f USING (id)", format="json", limits=small)
+    assert summary.raw is None and summary.truncated
+    assert any("byte cap" in n for n in summary.notes)
+    assert summary.plan.children  # the summary is still there

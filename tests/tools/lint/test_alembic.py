@@ -101,3 +101,17 @@ def test_unknown_ops_and_dynamic_arguments_become_notes(tmp_path: Path) -> None:
         (3, True),
     ]
     assert [f.rule for f in report.findings] == ["ban-drop-column"]
+
+
+def test_autogenerate_unnamed_constraints_are_linted() -> None:
+    source = (
+        "def upgrade():\n"
+        "    op.create_foreign_key(None, 'orders', 'users', ['user_id'], ['id'])\n"
+        "    op.create_unique_constraint(None, 'users', ['email'])\n"
+    )
+    sql = revision_sql(source)
+    assert sql is not None and sql.notes == []
+    assert sql.sql.splitlines() == [
+        "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);",
+        "ALTER TABLE users ADD UNIQUE (email);",
+    ]

@@ -180,3 +180,20 @@ def test_assume_in_transaction_models_migration_tools_that_wrap_files() -> None:
     wrapped = {f.rule for f in lint_sql(sql, assume_in_transaction=True).findings}
     assert plain == set()
     assert wrapped == {"ban-concurrent-index-creation-in-transaction", "transaction-nesting"}
+
+
+def test_set_local_outside_a_transaction_does_not_count() -> None:
+    sql = (
+        "SET LOCAL lock_timeout = '2s';\nSET LOCAL statement_timeout = '1min';\nALTER TABLE t DROP COLUMN IF EXISTS x;"
+    )
+    assert "require-timeout-settings" in [f.rule for f in lint_sql(sql).findings]
+
+
+def test_a_folder_with_too_many_files_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgsage.tools.lint import engine
+
+    monkeypatch.setattr(engine, "MAX_FILES", 3)
+    for i in range(5):
+        _write(tmp_path, f"{i:03}.sql", "SELECT 1;")
+    with pytest.raises(InvalidInput, match="more than 3"):
+        lint_paths([tmp_path])

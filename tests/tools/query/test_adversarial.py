@@ -33,6 +33,8 @@ CREATE FUNCTION grab_lock() RETURNS boolean LANGUAGE sql VOLATILE AS
   $$ SELECT pg_advisory_lock(4242); SELECT true $$;
 CREATE FUNCTION change_setting() RETURNS text LANGUAGE sql VOLATILE AS
   $$ SELECT set_config('work_mem', '123MB', false) $$;
+CREATE FUNCTION drain(a accounts) RETURNS int LANGUAGE sql VOLATILE AS
+  $$ DELETE FROM accounts WHERE id = a.id RETURNING 1 $$;
 CREATE VIEW wiping_view AS SELECT wipe_accounts() AS n;
 CREATE VIEW locking_view AS SELECT grab_lock() AS locked;
 CREATE VIEW setting_view AS SELECT change_setting() AS s;
@@ -196,6 +198,7 @@ CASES: list[Case] = [
     # Side effects hidden in views: the parser cannot see them, the execution layer stops them.
     case("SELECT * FROM wiping_view", outcome=READ_ONLY),
     case("SELECT * FROM sequence_view", outcome=READ_ONLY),
+    case("SELECT a.drain FROM accounts a", outcome=READ_ONLY),  # attribute notation: drain(a)
     case("SELECT * FROM setting_view", outcome=HARMLESS),  # rolled back
     case("SELECT * FROM locking_view", outcome=HARMLESS),  # session lock released before reuse
     # Huge results and long runs.

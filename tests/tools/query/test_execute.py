@@ -189,4 +189,20 @@ async def test_write_mode_commits_and_discards_the_connection(db: Database) -> N
         await execute_sql(db, "UPDATE t SET note = 'a'; DROP TABLE t", limits=writes)
     with pytest.raises(GuardRejected, match="terminates"):
         await execute_sql(db, "SELECT pg_terminate_backend(1)", limits=writes)
+    with pytest.raises(QueryFailed, match=r"transaction block.*psql"):
+        await execute_sql(db, "CREATE INDEX CONCURRENTLY ON t (note)", limits=writes)
     assert (await execute_sql(db, "SELECT count(*) FROM t", limits=writes)).rows == [[18]]
+
+
+async def test_lock_timeout_applies(db: Database) -> None:
+    assert db.settings.dsn
+    holder = await asyncpg.connect(db.settings.dsn)
+    try:
+        await holder.execute("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(QueryFailed, match="lock_timeout") as caught:
+            await execute_sql(db, "SELECT count(*) FROM t", limits=LIMITS)
+        assert caught.value.sqlstate == "55P03"
+        await holder.execute("ROLLBACK")
+    finally:
+        await holder.close()
+    assert (await execute_sql(db, "SELECT count(*) FROM t", limits=LIMITS)).rows == [[20]]
