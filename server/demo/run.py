@@ -186,8 +186,7 @@ async def run_demo(data_dir: Path, out: Callable[[str], None] = print) -> int:
         sandbox.stop()
     out("")
     out(
-        f"demo finished in {time.perf_counter() - started:.1f} s"
-        + (f", {failures} step(s) failed" if failures else "")
+        f"demo finished in {time.perf_counter() - started:.1f} s" + (f", {failures} step(s) failed" if failures else "")
     )
     return 1 if failures else 0
 

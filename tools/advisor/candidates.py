@@ -201,7 +201,7 @@ def generate_candidates(shapes: list[QueryShape], tables: dict) -> list[Candidat
     """All distinct candidates for the workload, in a stable order."""
     seen: dict[str, Candidate] = {}
     for shape in shapes:
-        for ref, use in shape.uses.items():
+        for ref, use in shape.uses:
             info = tables.get(ref)
             if info is None:
                 continue

@@ -205,7 +205,7 @@ async def recommend_indexes(
             shapes.append(shape)
         if not any(shapes):
             raise InvalidInput("None of the queries can be analysed: " + "; ".join(a.error or "" for a in advice))
-        refs = list({ref for s in shapes if s for ref in s.uses})
+        refs = list({ref for s in shapes if s for ref, _ in s.uses})
         tables = await load_tables(conn, refs)
         candidates = generate_candidates([s for s in shapes if s], tables)[:_MAX_CANDIDATES]
         measurable = [c for c in candidates if c.measurable]
@@ -223,13 +223,28 @@ async def recommend_indexes(
                 "HypoPG is not installed, so no index could be measured: CREATE EXTENSION hypopg (package "
                 "postgresql-NN-hypopg) for costed advice. Shown: the first candidates by query shape."
             )
-            for cand in measurable[:max_indexes]:
+            for cand in _shape_ranked(measurable, tables)[:max_indexes]:
                 result.recommendations.append(_unmeasured(cand, tables))
         for cand in unmeasured[:_UNMEASURED_LIMIT]:
             result.recommendations.append(_unmeasured(cand, tables, trgm_missing=not ext["pg_trgm"]))
         return result
 
     return await db.run(work)
+
+
+def _shape_ranked(candidates: list[Candidate], tables: dict) -> list[Candidate]:  # type: ignore[type-arg]
+    """Without costs: big tables first, the widest candidate per leading column, no INCLUDE/partial variants."""
+    rows = {(t.schema, t.name): t.reltuples for t in tables.values()}
+    plain = [c for c in candidates if not c.include and not c.where]
+    plain.sort(key=lambda c: (-rows.get((c.schema, c.table), 0.0), -len(c.keys)))
+    seen: set[tuple[str, str, str]] = set()
+    picked = []
+    for cand in plain:
+        lead = (cand.schema, cand.table, cand.keys[0])
+        if lead not in seen:
+            seen.add(lead)
+            picked.append(cand)
+    return picked
 
 
 def _unmeasured(cand: Candidate, tables: dict, trgm_missing: bool = False) -> IndexRecommendation:  # type: ignore[type-arg]

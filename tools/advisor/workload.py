@@ -50,7 +50,7 @@ class QueryShape:
     kind: str
     has_limit: bool
     parameterized: bool
-    uses: dict[TableRef, TableUse]
+    uses: list[tuple[TableRef, TableUse]]  # one entry per table per SELECT/UPDATE/DELETE scope
 
 
 def _nodes(tree: Any) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -139,12 +139,17 @@ def _literal(node: dict[str, Any] | None) -> str | None:
 
 class _Analyzer:
     def __init__(self) -> None:
-        self.uses: dict[TableRef, TableUse] = {}
+        self._uses: dict[tuple[int, TableRef], TableUse] = {}
+        self._scope_id = 0
         self.has_limit = False
         self.parameterized = False
 
     def _use(self, ref: TableRef) -> TableUse:
-        return self.uses.setdefault(ref, TableUse())
+        # Keyed by scope: `WHERE a = 1` in a subquery and `b = 2` outside are two accesses, not one.
+        return self._uses.setdefault((self._scope_id, ref), TableUse())
+
+    def uses(self) -> list[tuple[TableRef, TableUse]]:
+        return [(ref, use) for (_, ref), use in self._uses.items()]
 
     def _resolve(self, scope: _Scope, col: _Column) -> tuple[TableRef, str] | None:
         if col.qualifier is not None:
@@ -230,6 +235,7 @@ class _Analyzer:
                 if stmt.get(side):
                     self.select(stmt[side])
             return
+        self._scope_id += 1
         scope = _Scope()
         scope.collect_from(stmt.get("fromClause", []))
         for _, join in _joins(stmt.get("fromClause", [])):
@@ -269,6 +275,7 @@ class _Analyzer:
             self._use(ref)
 
     def modify(self, stmt: dict[str, Any]) -> None:
+        self._scope_id += 1
         scope = _Scope()
         scope.add(stmt["relation"])
         scope.collect_from(stmt.get("fromClause", []) + stmt.get("usingClause", []))
@@ -302,4 +309,4 @@ def parse_query(sql: str) -> QueryShape:
             analyzer.select(node)
         elif kind in ("UpdateStmt", "DeleteStmt"):
             analyzer.modify(node)
-    return QueryShape(sql, top, analyzer.has_limit, analyzer.parameterized, analyzer.uses)
+    return QueryShape(sql, top, analyzer.has_limit, analyzer.parameterized, analyzer.uses())

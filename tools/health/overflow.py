@@ -32,7 +32,7 @@ def _widen_advice(column: str, type_: str) -> str:
 async def overflow(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     seen_columns: set[tuple[str, str, str]] = set()
-    for r in await fetch(conn, "sequences"):
+    for r in await fetch(conn, "sequences", min(ctx.thresholds.overflow_warn_fraction, 1.0)):
         ascending = r["increment"] > 0
         column_type = r["column_type"]
         col_max = TYPE_MAX.get(column_type) if column_type else None

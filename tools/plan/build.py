@@ -198,7 +198,7 @@ def _jsonb(tables: list[Table], queries: Sequence[str]) -> JsonbStrategy:
             shape = parse_query(sql)
         except ValueError:
             continue
-        for ref, use in shape.uses.items():
+        for ref, use in shape.uses:
             for col, key in use.json_key_eq:
                 filtered_keys.setdefault(f"{ref.name}.{col}", set()).add(key.strip("'"))
             containment.update(f"{ref.name}.{col}" for col in use.jsonb)

@@ -174,10 +174,14 @@ def test_workload_shapes_come_from_the_parse_tree() -> None:
         "SELECT s.id FROM sessions s JOIN messages m ON m.session_id = s.id "
         "WHERE s.project_id = 1 AND s.updated_at > now() AND s.meta @> '{}' ORDER BY s.updated_at DESC LIMIT 5"
     )
-    uses = {ref.name: use for ref, use in shape.uses.items()}
+    uses = {ref.name: use for ref, use in shape.uses}
     assert uses["sessions"].eq == ["id", "project_id"]
     assert uses["sessions"].range == ["updated_at"]
     assert uses["sessions"].sort == [("updated_at", True)]
     assert uses["sessions"].jsonb == {"meta": {"@>"}}
     assert uses["messages"].eq == ["session_id"]
+    nested = parse_query(
+        "SELECT id FROM chunks WHERE project_id = 1 ORDER BY v <=> (SELECT v FROM chunks WHERE id = 2)"
+    )
+    assert sorted(use.eq for _, use in nested.uses) == [["id"], ["project_id"]]  # one access per scope
     assert shape.has_limit and not shape.parameterized

@@ -1,7 +1,10 @@
 -- duplicate-indexes / redundant-indexes: index a is droppable because index b on the same table has the
 -- same columns, operator classes, collations, expressions and predicate (duplicate), or, for btree, starts
 -- with all of a's columns (redundant prefix). Indexes behind constraints and needed uniqueness are kept.
-WITH idx AS (
+WITH constraint_indexes AS (
+    -- pg_constraint has no index on conindid: collect the set once instead of probing per index.
+    SELECT DISTINCT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x')
+), idx AS (
     SELECT i.indexrelid, i.indrelid, i.indisunique AS is_unique, c.relam, c.relkind, n.nspname, c.relname,
            t.relname AS table_name, am.amname,
            string_to_array(i.indkey::text, ' ')::int[] AS cols,
@@ -11,11 +14,9 @@ WITH idx AS (
            string_to_array(i.indoption::text, ' ')::int[] AS opts,
            pg_get_expr(i.indexprs, i.indrelid) AS exprs,
            pg_get_expr(i.indpred, i.indrelid) AS pred,
-           EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid
-                   AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
-           pg_relation_size(i.indexrelid) AS bytes,
-           pg_get_indexdef(i.indexrelid) AS definition
+           ci.conindid IS NOT NULL AS backs_constraint
     FROM pg_index i
+    LEFT JOIN constraint_indexes ci ON ci.conindid = i.indexrelid
     JOIN pg_class c ON c.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_am am ON am.oid = c.relam
@@ -23,7 +24,7 @@ WITH idx AS (
     WHERE i.indisvalid
       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
 ), pairs AS (
-    SELECT a.*, b.relname AS covering_index, b.definition AS covering_definition,
+    SELECT a.*, b.relname AS covering_index, b.indexrelid AS covering_oid,
            CASE WHEN a.cols = b.cols AND a.nkey = b.nkey THEN 'duplicate' ELSE 'redundant' END AS kind
     FROM idx a
     JOIN idx b ON b.indrelid = a.indrelid AND b.indexrelid <> a.indexrelid AND b.relam = a.relam
@@ -48,7 +49,8 @@ WITH idx AS (
 )
 SELECT DISTINCT ON (p.indexrelid)
        p.nspname AS schema, p.relname AS index, p.table_name AS table, p.relkind::text AS relkind, p.kind,
-       p.bytes, p.definition, p.covering_index, p.covering_definition,
+       pg_relation_size(p.indexrelid) AS bytes, pg_get_indexdef(p.indexrelid) AS definition,
+       p.covering_index, pg_get_indexdef(p.covering_oid) AS covering_definition,
        (SELECT s.idx_scan FROM pg_stat_all_indexes s WHERE s.indexrelid = p.indexrelid) AS scans
 FROM pairs p
 ORDER BY p.indexrelid, p.kind
