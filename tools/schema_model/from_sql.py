@@ -36,6 +36,9 @@ _FK_ACTIONS: dict[str, FkAction] = {
     "d": "set default",
 }
 _POLICY_COMMANDS = {"all", "select", "insert", "update", "delete"}
+# CREATE TABLE ... (LIKE source INCLUDING ...) option bits (TableLikeOption in parsenodes.h).
+_LIKE_COMMENTS, _LIKE_CONSTRAINTS, _LIKE_DEFAULTS = 1 << 0, 1 << 2, 1 << 3
+_LIKE_GENERATED, _LIKE_IDENTITY, _LIKE_INDEXES = 1 << 4, 1 << 5, 1 << 6
 # Default operator classes of the index methods whose opclass the rules look at (gin, gist, pgvector's
 # ivfflat); btree/hash/brin defaults are recognised by name below.
 _DEFAULT_OPCLASSES = {
@@ -128,7 +131,29 @@ class _Builder:
                 pending.extend(self._add_column(table, element["ColumnDef"]))
             elif "Constraint" in element:
                 pending.append({"constraint": element["Constraint"], "column": None})
+            elif "TableLikeClause" in element:
+                self._copy_like(table, element["TableLikeClause"])
         self._add_constraints(table, pending, creating=True)
+
+    def _copy_like(self, table: Table, like: dict[str, Any]) -> None:
+        """LIKE source [INCLUDING ...]: columns always; defaults, identity, generation, comments on request."""
+        source = self._table(like.get("relation") or {})
+        if source is None:
+            return
+        options = int(like.get("options") or 0)
+        for column in source.columns:
+            copy = Column(name=column.name, type=column.type, not_null=column.not_null)
+            if options & _LIKE_DEFAULTS:
+                copy.default = column.default
+            if options & _LIKE_IDENTITY:
+                copy.identity = column.identity
+            if options & _LIKE_GENERATED:
+                copy.generated = column.generated
+            if options & _LIKE_COMMENTS:
+                copy.comment = column.comment
+            table.columns.append(copy)
+        if options & (_LIKE_CONSTRAINTS | _LIKE_INDEXES):
+            self._warn(f"LIKE {source.qualified}: copied constraints and indexes are not modelled")
 
     def _add_column(self, table: Table, coldef: dict[str, Any]) -> list[dict[str, Any]]:
         name = coldef.get("colname", "")

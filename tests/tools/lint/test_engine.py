@@ -197,3 +197,19 @@ def test_a_folder_with_too_many_files_is_refused(tmp_path: Path, monkeypatch: py
         _write(tmp_path, f"{i:03}.sql", "SELECT 1;")
     with pytest.raises(InvalidInput, match="more than 3"):
         lint_paths([tmp_path])
+
+
+@pytest.mark.parametrize(
+    ("sql", "lock"),
+    [
+        ("CREATE INDEX IF NOT EXISTS i ON t (a);", "SHARE"),
+        ("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);", "SHARE UPDATE EXCLUSIVE"),
+        ("ALTER TABLE t VALIDATE CONSTRAINT c;", "SHARE UPDATE EXCLUSIVE"),
+        ("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES b (id) NOT VALID;", "SHARE ROW EXCLUSIVE"),
+        ("ALTER TABLE t SET (fillfactor = 70), ADD COLUMN IF NOT EXISTS a text;", "ACCESS EXCLUSIVE"),
+        ("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();", "SHARE ROW EXCLUSIVE"),
+    ],
+)
+def test_timeout_finding_names_the_lock_the_statement_takes(sql: str, lock: str) -> None:
+    finding = next(f for f in lint_sql(sql).findings if f.rule == "require-timeout-settings")
+    assert finding.lock == lock and lock in finding.message and finding.blocks

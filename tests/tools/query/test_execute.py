@@ -87,9 +87,10 @@ async def test_executor_runs_inside_read_only_transaction(conn: asyncpg.Connecti
 
 
 async def test_row_cap_streams_instead_of_materialising(conn: asyncpg.Connection) -> None:
-    # 10^10 rows: only a streamed result can return within the 500 ms statement_timeout.
-    sql = "SELECT a FROM generate_series(1, 100000) a, generate_series(1, 100000) b"
-    result = await run_readonly(conn, sql, limits=LIMITS, max_rows=7)
+    # 4 * 10^8 rows: only a streamed result can come back within a 3 s statement_timeout.
+    sql = "SELECT a FROM generate_series(1, 20000) a, generate_series(1, 20000) b"
+    limits = QueryLimits(statement_timeout_ms=3000, max_rows=50, max_bytes=20_000)
+    result = await run_readonly(conn, sql, limits=limits, max_rows=7)
     assert result.row_count == 7 and result.truncated
     assert "row cap" in (result.truncated_reason or "")
 

@@ -20,8 +20,9 @@ WITH objects AS (
            CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite'
                           WHEN 'r' THEN 'range' WHEN 'm' THEN 'multirange' WHEN 'p' THEN 'pseudo' ELSE 'base' END
     FROM pg_type t
+    LEFT JOIN pg_class r ON r.oid = t.typrelid
     WHERE t.typcategory <> 'A'
-      AND (t.typrelid = 0 OR (SELECT r.relkind FROM pg_class r WHERE r.oid = t.typrelid) = 'c')
+      AND (t.typrelid = 0 OR r.relkind = 'c')
 ), filtered AS (
     SELECT n.nspname::text AS schema, o.name, o.kind, o.oid, o.classid, o.detail
     FROM objects o

@@ -3,7 +3,7 @@
 -- type. Both lookups use pg_depend's indexes, so the cost stays linear in the number of sequences.
 -- $1 = the fraction of a limit worth reporting: a sequence below that fraction of the smallest possible
 -- limit (its own, or 32767 for a smallint column) cannot be near any limit and is skipped early.
-WITH values AS MATERIALIZED (
+WITH last_values AS MATERIALIZED (
     SELECT s.seqrelid,
            CASE WHEN has_sequence_privilege(s.seqrelid, 'SELECT,USAGE') THEN pg_sequence_last_value(s.seqrelid) END
                AS last_value
@@ -25,7 +25,7 @@ WITH values AS MATERIALIZED (
                 LIMIT 1)
            ) AS feeds
     FROM pg_sequence s
-    JOIN values v ON v.seqrelid = s.seqrelid
+    JOIN last_values v ON v.seqrelid = s.seqrelid
     JOIN pg_class c ON c.oid = s.seqrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')

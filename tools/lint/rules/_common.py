@@ -11,6 +11,7 @@ from pglast.stream import RawStream
 
 from ...sqlident import quote_ident
 from ..context import StatementContext
+from ..locks import ACCESS_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE
 from ..nodes import Node, column_defs, relname, strings
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "rel_sql",
     "render",
     "rewrite",
+    "statement_lock",
     "typed_columns",
     "validate_sequence",
 ]
@@ -137,3 +139,54 @@ def validate_sequence(table_sql: str, constraint_sql: str, name: str) -> str:
         f"-- then, in a separate transaction:\n"
         f"ALTER TABLE {table_sql} VALIDATE CONSTRAINT {q(name)};"
     )
+
+
+_STRENGTH = [SHARE_UPDATE_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, ACCESS_EXCLUSIVE]
+_LIGHT_SUBTYPES = {
+    "AT_ValidateConstraint": SHARE_UPDATE_EXCLUSIVE,
+    "AT_SetStatistics": SHARE_UPDATE_EXCLUSIVE,
+    "AT_ClusterOn": SHARE_UPDATE_EXCLUSIVE,
+    "AT_DropCluster": SHARE_UPDATE_EXCLUSIVE,
+    "AT_SetRelOptions": SHARE_UPDATE_EXCLUSIVE,
+    "AT_ResetRelOptions": SHARE_UPDATE_EXCLUSIVE,
+    "AT_AttachPartition": SHARE_UPDATE_EXCLUSIVE,  # on the parent, since PostgreSQL 12
+    "AT_EnableTrig": SHARE_ROW_EXCLUSIVE,
+    "AT_DisableTrig": SHARE_ROW_EXCLUSIVE,
+}
+
+
+def _concurrent(node: Node) -> bool:
+    return bool(node.get("concurrent")) or any(
+        p.get("DefElem", {}).get("defname") == "concurrently" for p in node.get("params", [])
+    )
+
+
+def statement_lock(ctx: StatementContext) -> str | None:
+    """The table lock the statement takes (the strongest one for a multi-command ALTER TABLE)."""
+    kind, node = ctx.kind, ctx.node
+    if kind in ("IndexStmt", "ReindexStmt"):
+        return SHARE_UPDATE_EXCLUSIVE if _concurrent(node) else SHARE
+    if kind == "DropStmt":
+        if node.get("removeType") == "OBJECT_INDEX" and node.get("concurrent"):
+            return SHARE_UPDATE_EXCLUSIVE
+        return ACCESS_EXCLUSIVE
+    if kind == "AlterTableStmt":
+        locks = []
+        for cmd in node.get("cmds", []):
+            body = cmd.get("AlterTableCmd", {})
+            subtype = body.get("subtype", "")
+            lock = _LIGHT_SUBTYPES.get(subtype, ACCESS_EXCLUSIVE)
+            if subtype == "AT_DetachPartition" and body.get("def", {}).get("PartitionCmd", {}).get("concurrent"):
+                lock = SHARE_UPDATE_EXCLUSIVE
+            con = body.get("def", {}).get("Constraint", {})
+            if subtype == "AT_AddConstraint" and con.get("contype") == "CONSTR_FOREIGN":
+                lock = SHARE_ROW_EXCLUSIVE
+            locks.append(lock)
+        return max(locks, key=_STRENGTH.index) if locks else ACCESS_EXCLUSIVE
+    if kind == "CreateTrigStmt":
+        return SHARE_ROW_EXCLUSIVE
+    if kind == "AlterDomainStmt":
+        return SHARE
+    if kind in LOCKING_KINDS:
+        return ACCESS_EXCLUSIVE
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Finding, Rule
-from ._common import LOCKING_KINDS, lock_taking
+from ._common import LOCKING_KINDS, lock_taking, statement_lock
 
 __all__ = ["RULE", "check"]
 
@@ -41,11 +41,13 @@ def check(ctx: Any) -> list[Finding]:
     if not missing:
         return []
     lines = {"lock_timeout": "SET lock_timeout = '5s';", "statement_timeout": "SET statement_timeout = '15min';"}
+    lock = statement_lock(ctx)
     return [
         ctx.finding(
             RULE,
-            f"No {' or '.join(missing)} is set before this statement, so it can wait for its lock "
-            "indefinitely while queries queue behind it.",
+            f"No {' or '.join(missing)} is set before this statement, so it can wait for its "
+            f"{lock or 'table'} lock indefinitely, and statements that conflict with that lock queue behind it.",
+            lock=lock,
             safe_sql="\n".join(lines[m] for m in missing) + f"\n{ctx.text.rstrip(';')};",
         )
     ]
