@@ -36,11 +36,15 @@ def test_top_scores_weights_rare_terms_and_filters_sources() -> None:
         (10, "a", ["rare common", "common common"]),
         (11, "b", ["common", "common common common"]),
         (12, "b", ["", "rare"]),
+        (13, "c", ["x", "common y"]),
+        (14, "c", ["x", "common z"]),
+        (15, "c", ["y", "z"]),
+        (16, "c", ["x", "x"]),
     ]
     rowids, lengths, sources, packed = build_postings(docs, (5.0, 1.0))
     table = doc_table(rowids.tobytes(), lengths.tobytes(), sources)
     query = [(1.0, *packed["rare"]), (1.0, *packed["common"])]
     ranked = top_scores(table, query, 3)
-    assert [rowid for rowid, _ in ranked][0] == 10  # the rare term in the title wins
+    assert ranked[0][0] == 10  # the rare term in the title wins
     assert [rowid for rowid, _ in top_scores(table, query, 3, source="b")] == [12, 11]
     assert top_scores(table, query, 3, source="missing") == []

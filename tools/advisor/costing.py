@@ -70,6 +70,11 @@ class CostSession:
         self._prepared = 0
 
     async def cost(self, shape: QueryShape) -> PlanCost:
+        # A savepoint: a statement that cannot be planned must not abort the whole session.
+        async with self.conn.transaction():
+            return await self._cost(shape)
+
+    async def _cost(self, shape: QueryShape) -> PlanCost:
         if shape.parameterized and not self._generic_explain:
             document = await self._prepared_plan(shape)
         elif shape.parameterized:

@@ -286,7 +286,7 @@ async def _measure(
             try:
                 before.append(await session.cost(shape))
             except asyncpg.PostgresError as exc:
-                item.error = f"cannot be planned: {exc}"
+                item.error = f"cannot be planned: {exc.sqlstate}: {exc}"
                 before.append(None)
         shapes = [s if b is not None else None for s, b in zip(shapes, before, strict=True)]
         base_total = _weighted(before, weights)

@@ -128,7 +128,7 @@ async def test_rejected_and_unparsable_queries_are_reported_not_fatal(make_db) -
     try:
         advice = await recommend_indexes(
             db,
-            queries=[WORKLOAD[1], "SELECT pg_sleep(10) FROM sessions", "SELEC nonsense"],
+            queries=[WORKLOAD[1], "SELECT pg_sleep(10) FROM sessions", "SELEC nonsense", "SELECT * FROM nowhere"],
             from_pg_stat_statements=False,
         )
         with pytest.raises(InvalidInput):
@@ -137,6 +137,8 @@ async def test_rejected_and_unparsable_queries_are_reported_not_fatal(make_db) -
         await db.close()
     errors = {q.query: q.error for q in advice.queries}
     assert errors[1] is None and "pg_sleep" in errors[2] and errors[3]
+    assert "42P01" in errors[4]  # planned inside a savepoint: the other queries are still advised
+    assert advice.queries[0].cost_after < advice.queries[0].cost_before
 
 
 async def test_without_hypopg_the_advice_is_unmeasured_and_says_so(make_db) -> None:
