@@ -28,7 +28,7 @@ import pgcluster
 
 from pgsage.tools.catalog import activity, db_overview, describe_object, list_objects
 from pgsage.tools.database import Database, DatabaseSettings
-from pgsage.tools.health import health_check
+from pgsage.tools.health import ALL_CHECKS, health_check
 from pgsage.tools.stats import top_queries
 
 SCHEMAS = 10
@@ -153,6 +153,23 @@ async def _measure(label: str, dsn: str, runs: int) -> dict[str, tuple[float, fl
     return results
 
 
+async def _per_check(dsn: str, tables: int) -> None:
+    """Each health check alone on the large database, slowest first: where the full run's time goes."""
+    db = CountingDatabase(dsn)
+    timings: list[tuple[float, str]] = []
+    try:
+        await health_check(db, checks=["connections"])
+        for check in ALL_CHECKS:
+            started = time.perf_counter()
+            await health_check(db, checks=[check.id])
+            timings.append(((time.perf_counter() - started) * 1000, check.id))
+    finally:
+        await db.close()
+    print(f"\nhealth checks one by one on the {tables}-table database (ms, slowest first)")
+    for ms, name in sorted(timings, reverse=True):
+        print(f"  {name:32} {ms:10.1f}")
+
+
 async def _swallow(aw: Awaitable[Any]) -> None:
     try:
         await aw
@@ -180,6 +197,7 @@ async def main() -> None:
     print(f"server: PostgreSQL 15 test cluster; large database has {rels} pg_class rows")
     small_results = await _measure("small database (20 tables)", small, args.runs)
     large_results = await _measure(f"large database ({args.tables} tables)", large, args.runs)
+    await _per_check(large, args.tables)
     grew = [n for n in small_results if large_results[n][2] != small_results[n][2]]
     print("\nround trips independent of catalog size:", "yes" if not grew else f"NO for {grew}")
     conn = await asyncpg.connect(admin)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal
 
 import anyio
 
-from pgsage.tools.errors import InvalidInput, NotFound, WritesDisabled
+from pgsage.tools.errors import FeatureUnavailable, InvalidInput, NotFound, WritesDisabled
 
 from .corpus import ANY_VERSION, Corpus, Source, corpus_hash, load_corpus, shipped_paths
 from .models import (
@@ -111,7 +112,13 @@ class KnowledgeBase:
             return self
         async with self._open_lock:
             if not self._ready:
-                await self._refresh()
+                try:
+                    await self._refresh()
+                except (OSError, sqlite3.Error) as exc:
+                    raise FeatureUnavailable(
+                        f"Cannot open the knowledge index under {self.data_dir} ({type(exc).__name__}: {exc}). "
+                        "Point PGSAGE_DATA_DIR (--data-dir) at a writable folder."
+                    ) from None
                 self._ready = True
         return self
 

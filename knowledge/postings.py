@@ -5,9 +5,9 @@ Measured on 5,160 chunks (bench/bench_knowledge.py): FTS5's own `bm25()` costs a
 postings (dense document numbers and field-weighted term frequencies) are one packed blob, fetched by
 primary key; scoring is a vectorised sum over the few query terms: p95 well under 5 ms.
 
-The formula is FTS5's (BM25 with column weights applied to term frequencies, k1=1.2, b=0.75), so
-rankings match what FTS5 would return, only faster. Postings are rebuilt from the FTS5 tables' token
-text after every write (the shipped sync or an ingest): seconds for tens of thousands of chunks.
+The formula is FTS5's (BM25 with column weights applied to term frequencies, k1=1.2, b=0.75; a test
+checks the scores match FTS5's bm25() on the same columns), only faster. Postings are rebuilt from the
+FTS5 tables' token text after every write (the shipped sync or an ingest).
 """
 
 from __future__ import annotations
@@ -95,25 +95,27 @@ def _idf(n: int, df: int) -> float:
 
 
 def top_scores(
-    table: DocTable,
-    postings: Iterable[tuple[float, bytes, bytes]],
+    groups: Sequence[tuple[DocTable, Iterable[tuple[float, bytes, bytes]]]],
     limit: int,
     source: str | None = None,
 ) -> list[tuple[int, float]]:
-    """(rowid, score) best first, for postings given as (query weight, docs blob, tfs blob)."""
-    n = table.n
-    if n == 0 or limit <= 0:
+    """(rowid, score) best first. Each group is a BM25F part over the same documents (same numbering):
+    its table and postings given as (query weight, docs blob, tfs blob); a document's score is the sum."""
+    if not groups or groups[0][0].n == 0 or limit <= 0:
         return []
+    table = groups[0][0]
+    n = table.n
     want = table.source_codes.get(source, -1) if source else None
     if want == -1:
         return []
     if _np is not None:
         scores = _np.zeros(n, dtype=_np.float64)
-        for qweight, ids_blob, tfs_blob in postings:
-            ids = _np.frombuffer(ids_blob, dtype=_np.int32)
-            tfs = _np.frombuffer(tfs_blob, dtype=_np.float32).astype(_np.float64)
-            idf = qweight * _idf(n, len(ids))
-            scores[ids] += idf * tfs * (K1 + 1) / (tfs + table.norms[ids])
+        for part, postings in groups:
+            for qweight, ids_blob, tfs_blob in postings:
+                ids = _np.frombuffer(ids_blob, dtype=_np.int32)
+                tfs = _np.frombuffer(tfs_blob, dtype=_np.float32).astype(_np.float64)
+                idf = qweight * _idf(n, len(ids))
+                scores[ids] += idf * tfs * (K1 + 1) / (tfs + part.norms[ids])
         if want is not None:
             scores[table.sources != want] = 0.0
         hits = _np.flatnonzero(scores)
@@ -122,14 +124,15 @@ def top_scores(
         order = hits[_np.argsort(-scores[hits], kind="stable")]
         return [(table.rowids[int(i)], float(scores[int(i)])) for i in order]
     acc: dict[int, float] = {}
-    for qweight, ids_blob, tfs_blob in postings:
-        ids: array[int] = array("i")
-        ids.frombytes(ids_blob)
-        tfs: array[float] = array("f")
-        tfs.frombytes(tfs_blob)
-        idf = qweight * _idf(n, len(ids))
-        for i, tf in zip(ids, tfs, strict=True):
-            if want is None or table.sources[i] == want:
-                acc[i] = acc.get(i, 0.0) + idf * tf * (K1 + 1) / (tf + table.norms[i])
+    for part, postings in groups:
+        for qweight, ids_blob, tfs_blob in postings:
+            ids: array[int] = array("i")
+            ids.frombytes(ids_blob)
+            tfs: array[float] = array("f")
+            tfs.frombytes(tfs_blob)
+            idf = qweight * _idf(n, len(ids))
+            for i, tf in zip(ids, tfs, strict=True):
+                if want is None or table.sources[i] == want:
+                    acc[i] = acc.get(i, 0.0) + idf * tf * (K1 + 1) / (tf + part.norms[i])
     best = sorted(acc.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return [(table.rowids[i], score) for i, score in best]

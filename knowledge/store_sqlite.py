@@ -28,6 +28,11 @@ __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 SCHEMA_VERSION = "2"
 # bm25() column weights: title, tags, heading, body, parts (chosen with bench/bench_knowledge.py and tests).
 CHUNK_WEIGHTS = (6.0, 4.0, 3.0, 1.0, 0.4)
+# The store scores a chunk's own text and its page's title and tags as two BM25F parts that are added:
+# were they one document, every chunk of a page would get the same saturated title boost and the shortest
+# chunk ("When not to") would win inside the page; split, the chunk that talks about the query wins.
+CONTENT_WEIGHTS = (3.0, 1.0, 0.4)  # heading, body, parts
+META_WEIGHTS = (6.0, 4.0)  # title, tags
 EXAMPLE_WEIGHTS = (3.0, 4.0, 1.0, 0.4)
 
 _SCHEMA = """
@@ -64,10 +69,13 @@ CREATE TABLE IF NOT EXISTS postings_docs (
     kind TEXT PRIMARY KEY, rowids BLOB NOT NULL, lengths BLOB NOT NULL, sources TEXT NOT NULL);
 """
 
-# kind -> (FTS5 table, its columns, base table, bm25 weights)
+# kind -> its scored parts: (posting kind, FTS5 table, columns, base table, weights); scores add up.
 _KINDS = {
-    "chunks": ("chunks_fts", "title, tags, heading, body, parts", "chunks", CHUNK_WEIGHTS),
-    "examples": ("examples_fts", "title, summary, code, parts", "examples", EXAMPLE_WEIGHTS),
+    "chunks": (
+        ("chunks", "chunks_fts", "heading, body, parts", "chunks", CONTENT_WEIGHTS),
+        ("chunks_meta", "chunks_fts", "title, tags", "chunks", META_WEIGHTS),
+    ),
+    "examples": (("examples", "examples_fts", "title, summary, code, parts", "examples", EXAMPLE_WEIGHTS),),
 }
 
 _DERIVED = ("chunks", "chunks_fts", "examples", "examples_fts", "pages", "sources", "meta", "postings",
@@ -210,7 +218,7 @@ class SqliteStore:
     @staticmethod
     def _bump(conn: sqlite3.Connection) -> None:
         """Rebuild the posting lists and mark a new generation (readers reload their document tables)."""
-        for kind, (fts, columns, base, weights) in _KINDS.items():
+        for kind, fts, columns, base, weights in (part for parts in _KINDS.values() for part in parts):
             rows = conn.execute(
                 f"SELECT f.rowid, b.source_id, {', '.join('f.' + c.strip() for c in columns.split(','))} "
                 f"FROM {fts} f JOIN {base} b ON b.id = f.rowid ORDER BY f.rowid"
@@ -287,22 +295,25 @@ class SqliteStore:
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
             generation = int(row[0]) if row else 0
-            cached = self._tables.get(kind)
-            if cached is None or cached[0] != generation:
-                docs = conn.execute(
-                    "SELECT rowids, lengths, sources FROM postings_docs WHERE kind = ?", (kind,)
-                ).fetchone()
-                table = doc_table(docs[0], docs[1], json.loads(docs[2])) if docs else doc_table(b"", b"", [])
-                self._tables[kind] = cached = (generation, table)
             terms = query.all_terms
             marks = ",".join("?" * len(terms))
-            postings = [
-                (1.0, docs, tfs)
-                for docs, tfs in conn.execute(
-                    f"SELECT docs, tfs FROM postings WHERE kind = ? AND term IN ({marks})", (kind, *terms)
-                )
-            ]
-            return top_scores(cached[1], postings, limit, source_id)
+            groups = []
+            for part, *_ in _KINDS[kind]:
+                cached = self._tables.get(part)
+                if cached is None or cached[0] != generation:
+                    docs = conn.execute(
+                        "SELECT rowids, lengths, sources FROM postings_docs WHERE kind = ?", (part,)
+                    ).fetchone()
+                    table = doc_table(docs[0], docs[1], json.loads(docs[2])) if docs else doc_table(b"", b"", [])
+                    self._tables[part] = cached = (generation, table)
+                postings = [
+                    (1.0, docs, tfs)
+                    for docs, tfs in conn.execute(
+                        f"SELECT docs, tfs FROM postings WHERE kind = ? AND term IN ({marks})", (part, *terms)
+                    )
+                ]
+                groups.append((cached[1], postings))
+            return top_scores(groups, limit, source_id)
         finally:
             conn.execute("COMMIT")
 

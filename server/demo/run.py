@@ -18,6 +18,8 @@ from mcp import Client, StdioServerParameters
 
 from pgsage.tools.sandbox import Sandbox, start_sandbox
 
+from .render import render
+
 __all__ = ["DemoStep", "run_demo"]
 
 DEMO_DB = "pgsage_demo"
@@ -64,14 +66,7 @@ def steps() -> list[DemoStep]:
         DemoStep("schema", "describe_object", {"name": "chunks"}),
         DemoStep("sql", "execute_sql", {"sql": "SELECT role, count(*) FROM chat_messages GROUP BY role"}),
         DemoStep("sql", "execute_sql", {"sql": "SELECT 1; DROP TABLE chunks"}, note="the guard at work"),
-        DemoStep(
-            "sql",
-            "explain_query",
-            {
-                "sql": queries[0],
-                "hypothetical_indexes": ["CREATE INDEX ON documents USING gin (metadata jsonb_path_ops)"],
-            },
-        ),
+        DemoStep("sql", "explain_query", {"sql": queries[2], "analyze": True}, note="a real plan, rolled back"),
         DemoStep("health", "health_check"),
         DemoStep("health", "activity"),
         DemoStep("advisor", "review_schema", {"schema": "public", "queries": queries}),
@@ -109,37 +104,6 @@ async def prepare_database(sandbox: Sandbox) -> str:
     return dsn
 
 
-# ---- rendering: short, readable lines from structured results of any tool ---------------------------
-
-_LABEL_KEYS = ("severity", "rule", "rule_id", "check", "check_id", "kind", "name", "title", "object")
-_TEXT_KEYS = ("message", "why", "summary", "recommendation", "section", "statement", "url")
-
-
-def _one_line(item: Any) -> str:
-    if not isinstance(item, dict):
-        return str(item)
-    labels = [str(item[k]) for k in _LABEL_KEYS if item.get(k) not in (None, "", [])][:3]
-    text = next((str(item[k]) for k in _TEXT_KEYS if item.get(k)), "")
-    return " | ".join([*labels, text] if text else labels)
-
-
-def render(result: dict[str, Any], max_items: int = 6) -> list[str]:
-    lines: list[str] = []
-    scalars = {k: v for k, v in result.items() if not isinstance(v, (dict, list)) and v not in (None, "")}
-    if scalars:
-        lines.append(", ".join(f"{k}={v}" for k, v in list(scalars.items())[:8]))
-    for key, value in result.items():
-        if isinstance(value, list) and value:
-            lines.append(f"{key}: {len(value)}")
-            lines.extend(f"  - {_one_line(item)}" for item in value[:max_items])
-            if len(value) > max_items:
-                lines.append(f"  ... {len(value) - max_items} more")
-        elif isinstance(value, dict) and value:
-            inner = {k: v for k, v in value.items() if not isinstance(v, (dict, list)) and v is not None}
-            lines.append(f"{key}: " + ", ".join(f"{k}={v}" for k, v in list(inner.items())[:8]))
-    return [line[: _WIDTH + 20] for line in lines]
-
-
 async def drive(dsn: str, data_dir: Path, out: Callable[[str], None]) -> int:
     env = {**os.environ, "PGSAGE_DATABASE_URL": dsn, "PGSAGE_DATA_DIR": str(data_dir)}
     params = StdioServerParameters(command=sys.executable, args=["-m", "pgsage.server", "serve"], env=env)
@@ -168,7 +132,7 @@ async def drive(dsn: str, data_dir: Path, out: Callable[[str], None]) -> int:
                 if step.note != "the guard at work":
                     failures += 1
                 continue
-            for line in render(result.structured_content or {}):
+            for line in render(step.tool, result.structured_content or {}):
                 out("   " + line)
     return failures
 

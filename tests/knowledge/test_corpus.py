@@ -9,7 +9,8 @@ Each page under knowledge/pages/<source>/<id>.md gets:
   statement runs on its own (autocommit unless the page opens a transaction, so CONCURRENTLY works).
   `sql error: SQLSTATE` blocks must fail with exactly that SQLSTATE (the statements after the failing one
   are not run; an aborted transaction is rolled back and the page goes on). `sql norun: reason` blocks are
-  skipped and counted. `python` blocks are exec'd with a global `dsn`; an `async def main(dsn)` is awaited.
+  skipped and counted. `python` blocks are exec'd with a global `dsn`; an `async def main(dsn)` is awaited
+  (do not call `asyncio.run` at the top level of an example: it already runs inside an event loop).
 
 Print the corpus counts without a database: `python tests/knowledge/test_corpus.py`.
 """

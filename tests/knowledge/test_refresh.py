@@ -9,7 +9,12 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pgsage.knowledge.engine import KnowledgeBase
+from pgsage.tools.errors import FeatureUnavailable
+
+from .conftest import FIXTURE_PAGES  # type: ignore[import-not-found]
 
 NEW_PAGE = """+++
 id = "brin-indexes"
@@ -119,3 +124,12 @@ async def test_ingested_sources_survive_a_rebuild(
         assert (await second.search("brin")).results[0].page_id == "brin-indexes"
     finally:
         await second.aclose()
+
+
+async def test_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    kb = KnowledgeBase(data_dir=blocker, pages_dir=FIXTURE_PAGES)
+    with pytest.raises(FeatureUnavailable, match="PGSAGE_DATA_DIR"):
+        await kb.search("jsonb")
+    await kb.aclose()

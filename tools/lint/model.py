@@ -26,6 +26,8 @@ class Rule:
     # The rule only runs for these PostgreSQL majors (None = unbounded); finer version logic lives in check().
     min_pg_version: int | None = None
     max_pg_version: int | None = None
+    # Majors where the rule's verdict or advice changes (check() reads ctx.pg_version), e.g. (11,).
+    changed_in: tuple[int, ...] = ()
     # The statement node types check() looks at (empty: every statement); the engine skips the others.
     kinds: frozenset[str] = frozenset()
 

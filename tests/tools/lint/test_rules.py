@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 import tomllib
 from pathlib import Path
@@ -71,6 +72,8 @@ def test_registry_matches_the_modules_and_fixtures() -> None:
         assert rule.severity in ("error", "warning", "info")
         assert rule.kb == rule.id
         assert all(hasattr(pglast.ast, kind) for kind in rule.kinds), rule.kinds
+        if "ctx.pg_version" in inspect.getsource(module):
+            assert rule.changed_in or rule.min_pg_version, f"{rule.id} varies by version but does not say so"
 
 
 @pytest.mark.parametrize("page_id", [*RULE_IDS, "lock-levels"])

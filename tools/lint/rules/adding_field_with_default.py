@@ -25,6 +25,7 @@ RULE = Rule(
     lock=ACCESS_EXCLUSIVE,
     kb="adding-field-with-default",
     kinds=frozenset({"AlterTableStmt"}),
+    changed_in=(11, 18),
 )
 
 

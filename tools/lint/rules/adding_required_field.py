@@ -23,6 +23,7 @@ RULE = Rule(
     lock=ACCESS_EXCLUSIVE,
     kb="adding-required-field",
     kinds=frozenset({"AlterTableStmt"}),
+    changed_in=(11,),
 )
 
 _FILLED = {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}

@@ -24,6 +24,7 @@ RULE = Rule(
     lock=ACCESS_EXCLUSIVE,
     kb="constraint-missing-not-valid",
     kinds=frozenset({"AlterTableStmt"}),
+    changed_in=(18,),
 )
 
 

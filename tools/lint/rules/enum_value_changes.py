@@ -22,6 +22,7 @@ RULE = Rule(
     "labels as append-only. To retire a value, stop writing it, migrate rows to another value, and "
     "leave the label (or move the column to a lookup table / text with a CHECK).",
     kb="enum-value-changes",
+    changed_in=(12,),
 )
 
 

@@ -22,6 +22,7 @@ RULE = Rule(
     lock=SHARE,
     kb="require-concurrent-reindex",
     kinds=frozenset({"ReindexStmt"}),
+    changed_in=(12,),
 )
 
 _KINDS = {

@@ -23,6 +23,7 @@ RULE = Rule(
     lock=ACCESS_EXCLUSIVE,
     kb="setting-not-nullable-field",
     kinds=frozenset({"AlterTableStmt"}),
+    changed_in=(12, 18),
 )
 
 
