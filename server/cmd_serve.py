@@ -26,6 +26,7 @@ Every flag has an environment variable; flags win. Defaults in brackets.
   --safe-functions          PGSAGE_SAFE_FUNCTIONS (comma list)       [none]
   --data-dir                PGSAGE_DATA_DIR                          [user cache dir/pgsage]
   --knowledge-dsn           PGSAGE_KNOWLEDGE_DSN                     [none: local SQLite index]
+  --scratch-dsn             PGSAGE_SCRATCH_DSN                       [none: dry runs use the sandbox]
   --no-ingest               PGSAGE_ALLOW_INGEST=false                [ingest allowed]
   --auth-token              PGSAGE_AUTH_TOKEN (HTTP only)            [none]
   embeddings (optional)     PGSAGE_EMBEDDINGS_URL, PGSAGE_EMBEDDINGS_MODEL, PGSAGE_EMBEDDINGS_KEY
@@ -56,6 +57,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--safe-functions", help="comma-separated extra functions the read-only guard allows")
     parser.add_argument("--data-dir", help="where the index, sandbox and ingested docs live")
     parser.add_argument("--knowledge-dsn", help="PostgreSQL database holding a shared knowledge store")
+    parser.add_argument("--scratch-dsn", help="scratch database dry runs use instead of the embedded sandbox")
     parser.add_argument(
         "--no-ingest", dest="allow_ingest", action="store_false", default=None, help="disable rag_add_source"
     )
@@ -143,9 +145,7 @@ def serve(config: Config) -> None:
 
         token = config.auth_token.get_secret_value() if config.auth_token else None
         if not token and config.host not in ("127.0.0.1", "localhost", "::1"):
-            _log.warning(
-                "serving on %s without --auth-token: anyone who can reach it can use it", config.host
-            )
+            _log.warning("serving on %s without --auth-token: anyone who can reach it can use it", config.host)
         serve_http(server, host=config.host, port=config.port, auth_token=token)
     else:
         server.run("stdio")

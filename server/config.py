@@ -42,6 +42,9 @@ class Config(BaseModel):
     safe_functions: list[str] = Field(default_factory=list, description="extra functions the guard allows")
     data_dir: Path = Field(default_factory=default_data_dir, description="index, sandbox and ingested docs")
     knowledge_dsn: SecretStr | None = Field(None, description="PostgreSQL for a shared knowledge store")
+    scratch_dsn: SecretStr | None = Field(
+        None, description="a scratch database dry runs may use instead of the sandbox"
+    )
     allow_ingest: bool = Field(True, description="whether rag_add_source may add documents")
     embeddings_url: str | None = None
     embeddings_model: str = "text-embedding-3-small"
@@ -112,6 +115,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "safe_functions": ("PGSAGE_SAFE_FUNCTIONS",),
     "data_dir": ("PGSAGE_DATA_DIR",),
     "knowledge_dsn": ("PGSAGE_KNOWLEDGE_DSN",),
+    "scratch_dsn": ("PGSAGE_SCRATCH_DSN",),
     "allow_ingest": ("PGSAGE_ALLOW_INGEST",),
     "embeddings_url": ("PGSAGE_EMBEDDINGS_URL",),
     "embeddings_model": ("PGSAGE_EMBEDDINGS_MODEL",),

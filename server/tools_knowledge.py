@@ -116,6 +116,11 @@ def register(server: MCPServer[Any], config: Config) -> None:
     # A write to the knowledge store (never to the user's database). Re-ingesting replaces that source's
     # pages, which is destructive for that source; it reaches the network when given a URL.
     add_tool(
-        server, rag_add_source, title="Add documentation source", read_only=False, destructive=True,
-        idempotent=True, open_world=True,
+        server,
+        rag_add_source,
+        title="Add documentation source",
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        open_world=True,
     )

@@ -8,6 +8,7 @@ from mcp.server.mcpserver import Context, MCPServer
 
 from pgsage.tools.advisor import IndexAdvice, recommend_indexes
 from pgsage.tools.dry_run import DryRunReport, dry_run_migration
+from pgsage.tools.errors import WritesDisabled
 from pgsage.tools.plan import PlanReport, plan_changes
 from pgsage.tools.plan.build import KnowledgeHit
 
@@ -22,12 +23,21 @@ __all__ = ["register"]
 async def dry_run_migration_tool(ctx: Context, sql: str, dsn: str | None = None) -> DryRunReport:
     """Apply a migration to a throwaway copy of the live schema (embedded PostgreSQL 18) and report per
     statement the errors, locks taken, tables rewritten and duration; the live database is never changed.
-    Pass `dsn` to use a scratch database of your own instead (everything there is rolled back)."""
+    `dsn` selects the operator's configured scratch database instead (everything there is rolled back)."""
     state = app_state(ctx)
+    configured = state.config.scratch_dsn.get_secret_value() if state.config.scratch_dsn else None
+    if dsn and dsn != configured and state.config.read_only:
+        # Any SQL runs there (rolled back, but sequences, notifications and server-side effects are not):
+        # only the operator may name that database, by configuration or by starting pgsage in write mode.
+        raise WritesDisabled(
+            "dry_run_migration runs the migration on the database you name, so a dsn other than the configured "
+            "scratch database needs the server to be configured for it: set PGSAGE_SCRATCH_DSN (or --scratch-dsn),"
+            " or start pgsage with --access-mode write. Without dsn the embedded sandbox is used."
+        )
     return await dry_run_migration(
         sql,
         live=state.db,
-        scratch_dsn=dsn,
+        scratch_dsn=dsn or configured,
         sandbox=state.scratch_sandbox,
         statement_timeout_ms=max(state.config.statement_timeout_ms, 60_000),
     )

@@ -27,10 +27,14 @@ class Sandbox:
     bin_dir: Path
     _server: Any
 
-    def database_dsn(self, database: str) -> str:
-        """The DSN of another database on the same sandbox server."""
+    def database_dsn(self, database: str, *, user: str | None = None) -> str:
+        """The DSN of another database (optionally as another role) on the same sandbox server."""
         base, _, query = self.dsn.partition("?")
-        return f"{base.rsplit('/', 1)[0]}/{database}" + (f"?{query}" if query else "")
+        base = base.rsplit("/", 1)[0]
+        if user is not None:
+            scheme, _, rest = base.partition("://")
+            base = f"{scheme}://{user}@{rest.rpartition('@')[2]}"
+        return f"{base}/{database}" + (f"?{query}" if query else "")
 
     def stop(self) -> None:
         try:

@@ -12,7 +12,7 @@ Each page under knowledge/pages/<source>/<id>.md gets:
   skipped and counted. `python` blocks are exec'd with a global `dsn`; an `async def main(dsn)` is awaited
   (do not call `asyncio.run` at the top level of an example: it already runs inside an event loop).
 
-Print the corpus counts without a database: `python tests/knowledge/test_corpus.py`.
+Print the corpus counts without a database: `python tests/knowledge/test_corpus.py [source_id ...]`.
 """
 
 from __future__ import annotations
@@ -362,4 +362,7 @@ def test_corpus_summary() -> None:
 
 
 if __name__ == "__main__":
-    _print_summary(corpus_summary(load_corpus()))
+    import sys
+
+    wanted = set(sys.argv[1:])  # optional source ids to restrict the counts to
+    _print_summary(corpus_summary([e for e in load_corpus() if not wanted or (e.page and e.page.source in wanted)]))

@@ -32,6 +32,7 @@ from .schema_copy import copy_schema
 __all__ = ["DryRunReport", "LockTaken", "StatementOutcome", "dry_run_migration", "split_statements"]
 
 _MAX_STATEMENTS = 500
+_DRY_RUN_ROLE = "pgsage_dry_run"
 _SNIPPET = 160
 SCHEMA_ONLY_NOTE = (
     "Ran on a schema-only copy: durations reflect empty tables. On real data a rewrite or a validation "
@@ -266,8 +267,7 @@ async def dry_run_migration(
     name = f"pgsage_dryrun_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(box.dsn)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        target = box.database_dsn(name)
+        target = await _unprivileged_scratch(admin, box, name)
         warnings: list[str] = []
         if live_dsn:
             warnings = await copy_schema(live_dsn, target, box.bin_dir)
@@ -281,6 +281,26 @@ async def dry_run_migration(
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+async def _unprivileged_scratch(admin: asyncpg.Connection, box: Sandbox, name: str) -> str:
+    """A fresh database owned by a role without superuser rights, and its DSN for that role.
+
+    The migration is untrusted input: run as the sandbox's superuser, COPY ... TO PROGRAM or a DO block
+    could run commands on this machine. As an ordinary owner it can change only its own scratch schema.
+    """
+    exists = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", _DRY_RUN_ROLE)
+    if not exists:
+        await admin.execute(f"CREATE ROLE {_DRY_RUN_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+    await admin.execute(f'CREATE DATABASE "{name}" OWNER {_DRY_RUN_ROLE}')
+    setup = await asyncpg.connect(box.database_dsn(name))
+    try:
+        # Extensions need a superuser; the dump's own CREATE EXTENSION IF NOT EXISTS then finds it present.
+        await setup.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        await setup.execute(f"ALTER SCHEMA public OWNER TO {_DRY_RUN_ROLE}")
+    finally:
+        await setup.close()
+    return box.database_dsn(name, user=_DRY_RUN_ROLE)
 
 
 async def _run_on(

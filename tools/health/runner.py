@@ -38,6 +38,8 @@ class HealthReport(CompactModel):
     summary: dict[str, int]
     findings: list[Finding]
     errors: list[CheckError] = Field(default_factory=list)
+    # Findings left out per check because of the caps (at least this many: queries stop at 200 rows).
+    omitted: dict[str, int] = Field(default_factory=dict)
     truncated: bool = False
     elapsed_ms: int
 
@@ -80,6 +82,8 @@ async def health_check(
     ctx = CheckContext(version=version, thresholds=thresholds or Thresholds())
     started = time.perf_counter()
 
+    omitted: dict[str, int] = {}
+
     async def work(conn: asyncpg.Connection) -> tuple[list[Finding], list[CheckError], bool]:
         findings: list[Finding] = []
         errors: list[CheckError] = []
@@ -100,6 +104,7 @@ async def health_check(
                 # The caller named only some of the finding ids this check emits.
                 found = [f for f in found if f.check in wanted]
             if len(found) > max_findings_per_check:
+                omitted[check.id] = len(found) - max_findings_per_check
                 found, truncated = found[:max_findings_per_check], True
             findings.extend(found)
         return findings, errors, truncated
@@ -116,6 +121,7 @@ async def health_check(
         summary={k: v for k, v in summary.items() if v},
         findings=findings,
         errors=errors,
+        omitted=omitted,
         truncated=truncated,
         elapsed_ms=round((time.perf_counter() - started) * 1000),
     )

@@ -98,8 +98,40 @@ def _convert(value: Any) -> Any:
     return value
 
 
+def _const_text(const: dict[str, Any]) -> str | None:
+    if const.get("isnull"):
+        return "NULL"
+    if "ival" in const:
+        return str(const["ival"].get("ival", 0))
+    if "fval" in const:
+        return str(const["fval"].get("fval", "0"))
+    if "boolval" in const:
+        return "TRUE" if const["boolval"].get("boolval") else "FALSE"
+    if "sval" in const:
+        text = str(const["sval"].get("sval", ""))
+        return None if "\\" in text else "'" + text.replace("'", "''") + "'"
+    return None
+
+
+def _fast_deparse(node: Any) -> str | None:
+    """Text of the few shapes most defaults take (constants, `now()`), without pglast's slower printer."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return None
+    ((kind, fields),) = node.items()
+    if kind == "A_Const":
+        return _const_text(fields)
+    if kind == "FuncCall" and set(fields) <= {"funcname", "funcformat", "location"}:
+        names = [n.get("String", {}).get("sval") for n in fields.get("funcname") or []]
+        if names and all(n and n.isidentifier() and n.islower() for n in names):
+            return ".".join(str(n) for n in names) + "()"
+    return None
+
+
 def deparse(node: Any) -> str:
     """SQL text of a JSON expression node, e.g. `{"A_Expr": ...}` -> `a > 0`."""
+    fast = _fast_deparse(node)
+    if fast is not None:
+        return fast
     data = _convert(node)
     try:
         return RawStream()(getattr(ast, data["@"])(data))

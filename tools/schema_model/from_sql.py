@@ -77,6 +77,7 @@ class _Builder:
         self.relnames: dict[str, set[str]] = {}  # per schema: tables, indexes, sequences
         self.connames: dict[str, set[str]] = {}  # per schema: constraint names
         self.warnings: list[str] = []
+        self.partitions: set[tuple[str, str]] = set()  # left out of the model, like the catalog loader does
         self.where = ""
 
     # -- bookkeeping -------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ class _Builder:
     def _table(self, rv: dict[str, Any], *, missing_ok: bool = False) -> Table | None:
         key = _rangevar(rv)
         table = self.tables.get(key)
-        if table is None and not missing_ok:
+        if table is None and not missing_ok and key not in self.partitions:
             self._warn(f"statement on unknown table {key[0]}.{key[1]} skipped")
         return table
 
@@ -116,6 +117,7 @@ class _Builder:
         if stmt.get("partbound") is not None:
             # A partition: the catalog loader leaves partitions out too (the parent carries the design).
             self._rel(schema).add(name)
+            self.partitions.add((schema, name))
             return
         if (schema, name) in self.tables:
             if stmt.get("if_not_exists"):

@@ -46,13 +46,18 @@ class Column(BaseModel):
 
     @property
     def base_type(self) -> str:
-        """The type without modifiers or array brackets: `character varying(20)` -> `character varying`."""
+        """The type without schema, modifiers or array brackets.
+
+        `character varying(20)` -> `character varying`; `extensions.vector(1536)` -> `vector` (Supabase
+        installs pgvector in the `extensions` schema, which format_type() then prints).
+        """
         name = self.type.removesuffix("[]")
         head, _, tail = name.partition("(")
+        head = head.strip().rsplit(".", 1)[-1]
         if not tail:
-            return name
+            return head
         rest = tail.partition(")")[2].strip()
-        return f"{head.strip()} {rest}".strip() if rest else head.strip()
+        return f"{head} {rest}".strip() if rest else head
 
     @property
     def is_array(self) -> bool:

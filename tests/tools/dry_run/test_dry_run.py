@@ -123,3 +123,20 @@ async def test_malformed_sql_names_the_problem() -> None:
         await dry_run_migration("ALTER TABLE orders ADD COLUM x int", live=None, scratch_dsn="postgresql://x@h/db")
     with pytest.raises(InvalidInput):
         await dry_run_migration("   -- only a comment", live=None, scratch_dsn="postgresql://x@h/db")
+
+
+async def test_the_migration_runs_without_superuser_rights(sandbox, tmp_path) -> None:
+    async def provide() -> Sandbox:
+        return sandbox
+
+    marker = tmp_path / "pwned"
+    hidden = "DO $$ BEGIN EXECUTE 'COPY t TO PROGRAM ''touch " + str(marker) + "'''; END $$;"
+    report = await dry_run_migration(
+        f"CREATE TABLE t (id int);\nCOPY t TO PROGRAM 'touch {marker}';\n{hidden}",
+        live=None,
+        sandbox=provide,
+    )
+    copy, hidden_copy = report.statements[1], report.statements[2]
+    assert copy.note and "not run" in copy.note
+    assert not hidden_copy.ok and hidden_copy.sqlstate == "42501"  # insufficient_privilege: not a superuser
+    assert not marker.exists()

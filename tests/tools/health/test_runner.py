@@ -89,6 +89,7 @@ async def test_caps_findings_and_says_truncated(make_db, connect) -> None:
     db = connect(make_db(tables))
     report = await health_check(db, checks=["missing-primary-key"], max_findings_per_check=5)
     assert len(report.findings) == 5 and report.truncated
+    assert report.omitted == {"missing-primary-key": 7}
     assert not (await health_check(db, checks=["missing-primary-key"])).truncated
 
 

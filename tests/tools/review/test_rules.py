@@ -179,3 +179,10 @@ def test_findings_are_capped_and_say_so() -> None:
     report = review(load_model_from_sql(sql), rules=["timestamp-without-time-zone"], max_findings=2)
     assert report.truncated and len(report.findings) == 2
     assert report.counts == {"warning": 3}
+
+
+def test_vector_type_in_an_extension_schema_is_still_a_vector() -> None:
+    sql = "CREATE TABLE e (id bigint PRIMARY KEY, embedding extensions.vector(1536), h halfvec(3)[]);"
+    model = load_model_from_sql(sql)
+    assert model.table("e").column("embedding").base_type == "vector"  # type: ignore[union-attr]
+    assert found(sql, "vector-without-index") == ["public.e.embedding"]

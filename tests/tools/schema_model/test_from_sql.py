@@ -120,3 +120,15 @@ def test_a_lone_sql_path_string_is_read_as_a_file(tmp_path: Path) -> None:
     model = load_model_from_sql([str(path), "CREATE TABLE inline (b int);"])
     assert [t.name for t in model.tables] == ["from_file", "inline"]
     assert model.origin == [str(path), "<sql 2>"]
+
+
+def test_partitions_are_left_out_silently() -> None:
+    model = load_model_from_sql(
+        """
+        CREATE TABLE m (id bigint, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+        CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+        CREATE INDEX ON m_2026 (at);
+        """
+    )
+    assert [(t.name, t.partitioned) for t in model.tables] == [("m", True)]
+    assert model.warnings == []
