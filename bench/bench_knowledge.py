@@ -265,11 +265,62 @@ def _ppid(proc: Path) -> int:
         return -1
 
 
+async def variant(label: str, pages_dir: Path, data: Path, queries: list[dict[str, object]], **kwargs: object) -> None:
+    """Build and search with another configuration: the PostgreSQL store or semantic fusion."""
+    kb = KnowledgeBase(data_dir=data, pages_dir=pages_dir, **kwargs)  # type: ignore[arg-type]
+    start = time.perf_counter()
+    await kb.ready()
+    print(f"{label}: index build {time.perf_counter() - start:.2f} s")
+    for args in queries[:50]:
+        await kb.search(**args)  # type: ignore[arg-type]
+    samples = []
+    for args in queries:
+        t0 = time.perf_counter()
+        await kb.search(**args)  # type: ignore[arg-type]
+        samples.append((time.perf_counter() - t0) * 1000)
+    report(f"rag_search_knowledge_base {label}", samples)
+    await kb.aclose()
+
+
+def _embeddings_server() -> tuple[str, object]:
+    """A local OpenAI-compatible endpoint with hashed bag-of-words vectors (256 dimensions)."""
+    import http.server
+    import json
+    import re
+    import threading
+    import zlib
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            data = []
+            for i, text in enumerate(body["input"]):
+                vec = [0.0] * 256
+                for word in re.findall(r"[a-z0-9_]+", text.lower()):
+                    vec[zlib.crc32(word.encode()) % 256] += 1.0
+                data.append({"index": i, "embedding": vec})
+            payload = json.dumps({"data": data}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/v1", server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=860)
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--no-stdio", action="store_true")
+    parser.add_argument("--dsn", help="also measure the PostgreSQL team store in this (scratch) database")
+    parser.add_argument("--semantic", action="store_true", help="also measure lexical+vector fusion")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="pgsage-bench-kb-"))
     try:
@@ -279,6 +330,19 @@ def main() -> None:
         asyncio.run(in_process(pages_dir, root / "data", queries))
         if not args.no_stdio:
             asyncio.run(through_stdio(pages_dir, root / "stdio-data", queries))
+        if args.dsn:
+            asyncio.run(variant("postgresql", pages_dir, root / "pg-data", queries, dsn=args.dsn))
+        if args.semantic:
+            from pgsage.knowledge.vectors import Embedder
+
+            url, server = _embeddings_server()
+
+            async def semantic() -> None:
+                embedder = Embedder(url, "hash-256")
+                await variant("semantic", pages_dir, root / "sem-data", queries, embedder=embedder)
+
+            asyncio.run(semantic())
+            server.shutdown()  # type: ignore[attr-defined]
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -7,6 +7,7 @@ step), then serves searches. One instance is shared by all sessions of a server.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -227,8 +228,10 @@ class KnowledgeBase:
             # Demote, not drop: a page for other versions is still better than nothing.
             rows.sort(key=lambda r: not (r["v_first"] <= major <= r["v_last"]))
         if return_mode == "pages":
-            seen: set[str] = set()
-            rows = [r for r in rows if not (r["page_id"] in seen or seen.add(r["page_id"]))]  # type: ignore[func-returns-value]
+            best: dict[str, dict[str, Any]] = {}
+            for row in rows:  # best first, so the first chunk seen of a page is its best
+                best.setdefault(row["page_id"], row)
+            rows = list(best.values())
         hits = []
         for row in rows[:limit]:
             content, _ = _cap(row["content"], CONTENT_CHARS)
@@ -360,12 +363,9 @@ class KnowledgeBase:
 
 
 def _json_list(value: Any) -> list[str]:
-    import json
-
     if isinstance(value, str):
         value = json.loads(value)
     return [str(v) for v in value or []]
 
 
-def _headings(value: Any) -> list[str]:
-    return _json_list(value)
+_headings = _json_list

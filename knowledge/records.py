@@ -9,7 +9,17 @@ from .corpus import Chunk, Example, chunk_page, extract_examples
 from .page import Page
 from .text import Terms, expand_synonyms, terms
 
-__all__ = ["MAX_QUERY_TERMS", "PageRecord", "Query", "chunk_fields", "example_fields", "make_query", "record"]
+__all__ = [
+    "MAX_QUERY_TERMS",
+    "PART_WEIGHT",
+    "SYNONYM_WEIGHT",
+    "PageRecord",
+    "Query",
+    "chunk_fields",
+    "example_fields",
+    "make_query",
+    "record",
+]
 
 MAX_QUERY_TERMS = 40
 
@@ -54,6 +64,7 @@ def chunk_fields(page: Page, chunk: Chunk) -> dict[str, str]:
         "heading": _join(heading.main),
         "body": _join(body.main),
         "parts": _join(parts),
+        "title_parts": _join(title.parts),  # the PostgreSQL store ranks these with the title
     }
 
 
@@ -69,17 +80,31 @@ def example_fields(page: Page, example: Example) -> dict[str, str]:
     }
 
 
+# How much a query term counts: the user's own words fully, a synonym or a piece of an identifier less, so
+# a page using the user's exact word ranks above one that only matches through an expansion.
+SYNONYM_WEIGHT = 0.6
+PART_WEIGHT = 0.35
+
+
 @dataclass
 class Query:
     text: str
     main: list[str]  # the query's terms, then synonyms
     parts: list[str] = field(default_factory=list)
+    own: frozenset[str] = frozenset()  # the terms the user wrote (not synonyms)
 
     @property
     def all_terms(self) -> list[str]:
         return list(dict.fromkeys(self.main + self.parts))[:MAX_QUERY_TERMS]
 
+    def weight(self, term: str) -> float:
+        if term in self.own:
+            return 1.0
+        return SYNONYM_WEIGHT if term in self.main else PART_WEIGHT
+
 
 def make_query(text: str) -> Query:
     found: Terms = terms(text)
-    return Query(text, expand_synonyms(found.main), [p for p in found.parts if p not in found.main])
+    return Query(
+        text, expand_synonyms(found.main), [p for p in found.parts if p not in found.main], frozenset(found.main)
+    )

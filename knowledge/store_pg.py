@@ -21,10 +21,10 @@ from .records import PageRecord, Query, chunk_fields, example_fields
 
 __all__ = ["SCHEMA_VERSION", "PgStore", "tsvector_literal"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _LOCK_KEY = 0x70677361  # "pgsa": pg_advisory_xact_lock key of knowledge refreshes
 # ts_rank weights, in the order {D, C, B, A}: parts, body, tags+heading, title.
-_WEIGHTS = [0.04, 0.2, 0.5, 1.0]
+_WEIGHTS = [0.08, 0.2, 0.5, 1.0]
 _MAX_POSITIONS = 200  # per lexeme; PostgreSQL keeps at most 256
 
 _SCHEMA = """
@@ -42,8 +42,9 @@ CREATE INDEX IF NOT EXISTS pages_url ON pgsage_knowledge.pages (url);
 CREATE TABLE IF NOT EXISTS pgsage_knowledge.chunks (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, page_id text NOT NULL, source_id text NOT NULL,
     origin text NOT NULL, section text NOT NULL, content text NOT NULL, title text NOT NULL, url text NOT NULL,
-    v_first int NOT NULL, v_last int NOT NULL, tsv tsvector NOT NULL);
+    v_first int NOT NULL, v_last int NOT NULL, tsv tsvector NOT NULL, tsv_meta tsvector NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_tsv ON pgsage_knowledge.chunks USING gin (tsv);
+CREATE INDEX IF NOT EXISTS chunks_tsv_meta ON pgsage_knowledge.chunks USING gin (tsv_meta);
 CREATE INDEX IF NOT EXISTS chunks_source ON pgsage_knowledge.chunks (source_id);
 CREATE TABLE IF NOT EXISTS pgsage_knowledge.examples (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, page_id text NOT NULL, source_id text NOT NULL,
@@ -55,25 +56,27 @@ CREATE TABLE IF NOT EXISTS pgsage_knowledge.terms (term text PRIMARY KEY, ndoc i
 
 # ts_rank knows nothing of how rare a term is, so a query's common words would drown its rare identifier.
 # Each term's rank is weighted by its BM25 idf, from document frequencies kept in `terms` (ts_stat after
-# every write).
+# every write). A chunk's own text (tsv) and its page's title and tags (tsv_meta) are ranked apart and
+# added, as in the SQLite store, so inside a page the chunk about the query wins, not the shortest one.
 _RANKED_CHUNKS = """
 WITH q AS (
     SELECT t.term::tsquery AS tq,
-           ln(1 + (n.total - coalesce(s.ndoc, 0) + 0.5) / (coalesce(s.ndoc, 0) + 0.5)) AS idf
-    FROM unnest($2::text[]) AS t(term)
+           t.weight * ln(1 + (n.total - coalesce(s.ndoc, 0) + 0.5) / (coalesce(s.ndoc, 0) + 0.5)) AS idf
+    FROM unnest($2::text[], $6::float8[]) AS t(term, weight)
     CROSS JOIN (SELECT count(*) AS total FROM pgsage_knowledge.chunks) AS n
     LEFT JOIN pgsage_knowledge.terms s ON s.term = btrim(t.term, chr(39))
 )
 SELECT c.id, c.page_id, c.source_id, c.title, c.section, c.url, c.content, c.v_first, c.v_last,
-       (SELECT sum(q.idf * ts_rank($1::float4[], c.tsv, q.tq, 1)) FROM q) AS score
+       (SELECT sum(q.idf * (ts_rank($1::float4[], c.tsv, q.tq, 1) + ts_rank($1::float4[], c.tsv_meta, q.tq, 1)))
+        FROM q) AS score
 FROM pgsage_knowledge.chunks c
-WHERE c.tsv @@ $3::tsquery AND ($4::text IS NULL OR c.source_id = $4)
+WHERE (c.tsv @@ $3::tsquery OR c.tsv_meta @@ $3::tsquery) AND ($4::text IS NULL OR c.source_id = $4)
 ORDER BY score DESC, c.id LIMIT $5
 """
 
 
 def tsvector_literal(fields: list[tuple[str, str]]) -> str:
-    """A tsvector in its input syntax from (terms, weight) pairs; terms are [a-z0-9_]+ so need no escaping."""
+    """A tsvector in its input syntax from (terms, weight) pairs; terms are word characters, no escaping needed."""
     positions: dict[str, list[str]] = {}
     pos = 0
     for text, weight in fields:
@@ -89,11 +92,10 @@ def _tsquery(query: Query) -> str:
     return " | ".join(f"'{term}'" for term in query.all_terms)
 
 
-def _chunk_tsv(fields: dict[str, str]) -> str:
-    return tsvector_literal(
-        [(fields["title"], "A"), (fields["tags"], "B"), (fields["heading"], "B"), (fields["body"], "C"),
-         (fields["parts"], "D")]
-    )
+def _chunk_tsv(fields: dict[str, str]) -> tuple[str, str]:
+    """(the chunk's own text, its page's title and tags) as two tsvectors."""
+    content = tsvector_literal([(fields["heading"], "B"), (fields["body"], "C"), (fields["parts"], "D")])
+    return content, tsvector_literal([(fields["title"], "A"), (fields["tags"], "B"), (fields["title_parts"], "B")])
 
 
 def _example_tsv(fields: dict[str, str]) -> str:
@@ -199,7 +201,7 @@ class PgStore:
         await conn.execute("DELETE FROM pgsage_knowledge.terms")
         await conn.execute(
             "INSERT INTO pgsage_knowledge.terms "
-            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM pgsage_knowledge.chunks')"
+            "SELECT word, ndoc FROM ts_stat('SELECT tsv || tsv_meta FROM pgsage_knowledge.chunks')"
         )
 
     @staticmethod
@@ -220,7 +222,7 @@ class PgStore:
             for i, chunk in enumerate(rec.chunks):
                 vector = rec.vectors[i] if rec.vectors and self.has_vectors else None
                 row = (page.id, page.source, rec.origin, chunk.section, chunk.content, page.title, page.url,
-                       v_first, v_last, _chunk_tsv(chunk_fields(page, chunk)))
+                       v_first, v_last, *_chunk_tsv(chunk_fields(page, chunk)))
                 chunks.append((*row, _vector_text(vector) if vector else None) if self.has_vectors else row)
             for ex in rec.examples:
                 examples.append((page.id, page.source, rec.origin, ex.section, ex.language, ex.summary, ex.code,
@@ -230,17 +232,17 @@ class PgStore:
             "$10, $11, $12, $13) ON CONFLICT (page_id) DO NOTHING",
             pages,
         )
-        columns = "page_id, source_id, origin, section, content, title, url, v_first, v_last, tsv"
+        columns = "page_id, source_id, origin, section, content, title, url, v_first, v_last, tsv, tsv_meta"
         if self.has_vectors:
             await conn.executemany(
                 f"INSERT INTO pgsage_knowledge.chunks ({columns}, embedding) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::tsvector, $11::vector)",
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::tsvector, $11::tsvector, $12::vector)",
                 chunks,
             )
         else:
             await conn.executemany(
                 f"INSERT INTO pgsage_knowledge.chunks ({columns}) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::tsvector)",
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::tsvector, $11::tsvector)",
                 chunks,
             )
         await conn.executemany(
@@ -257,7 +259,8 @@ class PgStore:
 
     async def search_chunks(self, query: Query, source_id: str | None, limit: int) -> list[dict[str, Any]]:
         lexemes = [f"'{term}'" for term in query.all_terms]
-        return await self._fetch(_RANKED_CHUNKS, _WEIGHTS, lexemes, _tsquery(query), source_id, limit)
+        weights = [query.weight(term) for term in query.all_terms]
+        return await self._fetch(_RANKED_CHUNKS, _WEIGHTS, lexemes, _tsquery(query), source_id, limit, weights)
 
     async def search_examples(self, query: Query, source_id: str | None, limit: int) -> list[dict[str, Any]]:
         return await self._fetch(

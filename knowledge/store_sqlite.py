@@ -22,6 +22,7 @@ import anyio
 from .corpus import Source
 from .postings import DocTable, build_postings, doc_table, top_scores
 from .records import PageRecord, Query, chunk_fields, example_fields
+from .vectors import VectorIndex
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
@@ -83,7 +84,7 @@ _DERIVED = ("chunks", "chunks_fts", "examples", "examples_fts", "pages", "source
 
 
 def _match(query: Query) -> str:
-    # Terms are [a-z0-9_]+ (knowledge/text.py), so quoting them is enough to make a literal FTS5 query.
+    # Terms are word characters only (knowledge/text.py), so quoting them makes a literal FTS5 query.
     return " OR ".join(f'"{term}"' for term in query.all_terms)
 
 
@@ -98,7 +99,7 @@ class SqliteStore:
         self.path = path
         self._read: sqlite3.Connection | None = None
         self._write_lock = threading.Lock()
-        self._vectors: tuple[int, Any, list[int]] | None = None  # (generation, matrix, chunk ids)
+        self._vectors: tuple[int, VectorIndex] | None = None
         self._tables: dict[str, tuple[int, DocTable]] = {}  # kind -> (generation, documents)
 
     # -- connections ---------------------------------------------------------------------------------
@@ -307,9 +308,9 @@ class SqliteStore:
                     table = doc_table(docs[0], docs[1], json.loads(docs[2])) if docs else doc_table(b"", b"", [])
                     self._tables[part] = cached = (generation, table)
                 postings = [
-                    (1.0, docs, tfs)
-                    for docs, tfs in conn.execute(
-                        f"SELECT docs, tfs FROM postings WHERE kind = ? AND term IN ({marks})", (part, *terms)
+                    (query.weight(term), docs, tfs)
+                    for term, docs, tfs in conn.execute(
+                        f"SELECT term, docs, tfs FROM postings WHERE kind = ? AND term IN ({marks})", (part, *terms)
                     )
                 ]
                 groups.append((cached[1], postings))
@@ -346,7 +347,7 @@ class SqliteStore:
         )
         return [(row[0], row[1]) for row in self._reader().execute(sql, (_match(query), limit))]
 
-    def _load_vectors(self) -> tuple[Any, list[int]]:
+    def _load_vectors(self) -> VectorIndex:
         conn = self._reader()
         generation = int((conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone() or [0])[0])
         if self._vectors is None or self._vectors[0] != generation:
@@ -357,16 +358,13 @@ class SqliteStore:
                 vec.frombytes(row[1])
                 ids.append(row[0])
                 rows.append(vec)
-            self._vectors = (generation, rows, ids)
-        return self._vectors[1], self._vectors[2]
+            self._vectors = (generation, VectorIndex(ids, rows))
+        return self._vectors[1]
 
     async def search_vectors(
         self, vector: list[float], source_id: str | None, limit: int
     ) -> list[dict[str, Any]]:
-        from .vectors import top_k
-
-        rows, ids = self._load_vectors()
-        best = top_k(vector, rows, ids, limit * 4 if source_id else limit)
+        best = self._load_vectors().top_k(vector, limit * 4 if source_id else limit)
         if not best:
             return []
         marks = ",".join("?" * len(best))

@@ -10,7 +10,8 @@ and drop `<=>` or `@>` entirely, which loses exactly the terms a PostgreSQL ques
 - known phrases become one term (`on conflict` -> `on_conflict`) so synonyms can map single terms;
 - plain words are lowercased, lightly stemmed and stripped of stop words.
 
-Every term matches `[a-z0-9_]+`, which is what lets both backends store them verbatim.
+Every term is lowercase word characters and `_` only (any script: team docs are not all English),
+never a quote, space or backslash, which is what lets both backends store them verbatim.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Terms", "expand_synonyms", "operator_term", "stem", "terms"]
+__all__ = ["MAX_TERM_CHARS", "Terms", "expand_synonyms", "operator_term", "stem", "terms"]
 
 _TOKEN = re.compile(
-    r"(?P<ident>[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)*)"
+    r"(?P<ident>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)"
     r"|(?P<num>\d+)"
     r"|(?P<op>[<>=~!@#%^&|?*+\-/:]+)"
 )
+
+MAX_TERM_CHARS = 100
 
 _OP_NAMES = {
     "<": "lt", ">": "gt", "=": "eq", "~": "tilde", "!": "bang", "@": "at", "#": "hash", "%": "pct",
@@ -151,6 +154,8 @@ def terms(text: str) -> Terms:
     # findall() hands back plain tuples: much cheaper than a Match object per token on large corpora.
     for ident, num, op in _TOKEN.findall(text):
         if ident:
+            if len(ident) > MAX_TERM_CHARS:  # base64 blobs, hashes: no one searches for them (and tsvector caps)
+                continue
             low = ident.lower()
             if "_" in low or "." in low or "$" in low:
                 bare = low.strip("_")

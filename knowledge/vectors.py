@@ -10,7 +10,7 @@ import httpx
 
 from pgsage.tools.errors import FeatureUnavailable
 
-__all__ = ["Embedder", "rrf", "top_k"]
+__all__ = ["Embedder", "VectorIndex", "rrf", "top_k"]
 
 BATCH = 64
 RRF_K = 60  # the usual constant: rank 1 is worth 1/61, rank 10 1/70
@@ -61,31 +61,53 @@ def _normalised(vector: Sequence[float]) -> list[float]:
     return [x / norm for x in vector]
 
 
+class VectorIndex:
+    """Normalised vectors grouped by dimension, built once per index generation and reused by queries."""
+
+    def __init__(self, ids: Sequence[int], rows: Sequence[Sequence[float]]) -> None:
+        grouped: dict[int, tuple[list[int], list[Sequence[float]]]] = {}
+        for chunk_id, row in zip(ids, rows, strict=True):
+            entry = grouped.setdefault(len(row), ([], []))
+            entry[0].append(chunk_id)
+            entry[1].append(row)
+        self._groups: dict[int, tuple[list[int], Any]] = {}
+        try:
+            import numpy as np
+        except ImportError:  # numpy is optional: plain Python is fine for small team corpora
+            self._np = None
+            for dim, (group_ids, group_rows) in grouped.items():
+                self._groups[dim] = (group_ids, [_normalised(r) for r in group_rows])
+            return
+        self._np = np
+        for dim, (group_ids, group_rows) in grouped.items():
+            matrix = np.asarray(group_rows, dtype=np.float32)
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
+            self._groups[dim] = (group_ids, matrix)
+
+    def top_k(self, query: Sequence[float], k: int) -> list[tuple[int, float]]:
+        """The k vectors most cosine-similar to `query` (vectors of another dimension are ignored)."""
+        group = self._groups.get(len(query))
+        if group is None or k <= 0:
+            return []
+        ids, matrix = group
+        if self._np is None:
+            q = _normalised(query)
+            scored = [(i, sum(a * b for a, b in zip(q, r, strict=True))) for i, r in zip(ids, matrix, strict=True)]
+            scored.sort(key=lambda item: -item[1])
+            return scored[:k]
+        np = self._np
+        q_arr = np.asarray(query, dtype=np.float32)
+        q_arr /= np.linalg.norm(q_arr) + 1e-12
+        sims = matrix @ q_arr
+        order = np.argsort(-sims)[:k]
+        return [(ids[int(i)], float(sims[int(i)])) for i in order]
+
+
 def top_k(query: Sequence[float], rows: Sequence[Sequence[float]], ids: Sequence[int], k: int) -> list[
     tuple[int, float]
 ]:
-    """The k rows most cosine-similar to `query` (rows of another dimension are ignored)."""
-    dim = len(query)
-    pairs = [(i, row) for i, row in zip(ids, rows, strict=True) if len(row) == dim]
-    if not pairs or k <= 0:
-        return []
-    try:
-        import numpy as np
-    except ImportError:  # numpy is optional: plain Python is fine for small team corpora
-        q = _normalised(query)
-        scored = []
-        for chunk_id, row in pairs:
-            r = _normalised(row)
-            scored.append((chunk_id, sum(a * b for a, b in zip(q, r, strict=True))))
-        scored.sort(key=lambda item: -item[1])
-        return scored[:k]
-    matrix = np.asarray([row for _, row in pairs], dtype=np.float32)
-    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
-    q_arr = np.asarray(query, dtype=np.float32)
-    q_arr /= np.linalg.norm(q_arr) + 1e-12
-    sims = matrix @ q_arr
-    order = np.argsort(-sims)[:k]
-    return [(pairs[int(i)][0], float(sims[int(i)])) for i in order]
+    """One-off cosine top-k; stores keep a VectorIndex instead."""
+    return VectorIndex(ids, rows).top_k(query, k)
 
 
 def rrf(*rankings: Sequence[Any], k: int = RRF_K) -> dict[Any, float]:

@@ -10,6 +10,7 @@ from mcp.server.mcpserver import Context, MCPServer
 
 from pgsage.tools.errors import InvalidInput
 from pgsage.tools.review import ReviewReport, review
+from pgsage.tools.review.workload import top_statements
 from pgsage.tools.schema_model import SchemaModel, load_model_from_db, load_model_from_sql
 
 from .config import Config
@@ -41,13 +42,14 @@ async def review_schema(
     queries: list[str] | None = None,
     rules: list[str] | None = None,
     exclude: list[str] | None = None,
+    from_pg_stat_statements: bool = False,
 ) -> ReviewReport:
     """Review a schema's design (tenant isolation and RLS, FK/JSONB/vector indexes, timestamptz, identity keys,
     varchar(n), primary keys, duplicate indexes, naming); each finding has why, evidence, a safe fix and citations.
 
     Reads the connected database (optionally one `schema`, some `tables`) unless `sql` or `files` (schema files,
-    migration folders) are given. `queries` show how jsonb/vector columns are searched; `rules` runs only those
-    rule ids, `exclude` switches rules off.
+    migration folders) are given. `queries` (or `from_pg_stat_statements`) show how jsonb/vector columns are
+    searched; `rules` runs only those rule ids, `exclude` switches rules off.
     """
     state = app_state(ctx)
     if sql is not None and len(sql) > _MAX_SQL_CHARS:
@@ -67,10 +69,20 @@ async def review_schema(
             model = model.model_copy(update={"tables": [t for t in model.tables if t.schema_name == schema]})
         if tables:
             model = _only_tables(model, tables)
+    # The live workload needs the database even when the schema comes from files.
+    workload = await top_statements(state.db) if from_pg_stat_statements else None
     tenant = state.config.tenant_column
     cap = state.config.max_rows
     return await anyio.to_thread.run_sync(
-        lambda: review(model, rules=rules, skip=exclude, tenant_column=tenant, queries=queries, max_findings=cap)
+        lambda: review(
+            model,
+            rules=rules,
+            skip=exclude,
+            tenant_column=tenant,
+            queries=queries,
+            workload=workload,
+            max_findings=cap,
+        )
     )
 
 

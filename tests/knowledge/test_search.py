@@ -37,6 +37,11 @@ async def test_identifier_query_prefers_its_section(kb: KnowledgeBase) -> None:
     assert sections[0] == "Query-time recall with hnsw.ef_search"
 
 
+async def test_the_chunk_about_an_identifier_beats_short_sibling_chunks(kb: KnowledgeBase) -> None:
+    top = (await kb.search("jsonb_path_ops", match_count=3)).results[0]
+    assert (top.page_id, top.section) == ("jsonb-gin-opclasses", "jsonb_path_ops")
+
+
 async def test_source_filter(kb: KnowledgeBase) -> None:
     result = await kb.search("jsonb containment @>", source_id="jsonb", match_count=10)
     assert {hit.source_id for hit in result.results} == {"jsonb"}

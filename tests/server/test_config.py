@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from pgsage.server.cmd_serve import config_from_args
 from pgsage.server.cli import build_parser
+from pgsage.server.cmd_serve import config_from_args
 from pgsage.server.config import Config
 
 

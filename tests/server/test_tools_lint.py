@@ -49,7 +49,7 @@ async def test_sql_is_linted_with_structured_findings() -> None:
     assert finding["rule"] == "adding-foreign-key-constraint"
     assert (finding["line"], finding["column"], finding["lock"]) == (2, 23, "SHARE ROW EXCLUSIVE")
     assert "NOT VALID" in finding["safe_sql"] and "VALIDATE CONSTRAINT users_org_fk" in finding["safe_sql"]
-    assert finding["citations"][0]["id"] == "adding-foreign-key-constraint"
+    assert finding["citations"][0]["page"] == "adding-foreign-key-constraint"
     assert finding["citations"][0]["url"].startswith("https://")
 
 

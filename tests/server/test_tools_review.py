@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import mcp
 
 from pgsage.server.app import build_server
@@ -104,3 +105,39 @@ async def test_tool_is_annotated_read_only() -> None:
     tool = tools["review_schema"]
     assert tool.annotations.read_only_hint is True
     assert tool.output_schema is not None
+
+
+async def test_workload_from_pg_stat_statements_shows_how_jsonb_is_queried(make_db) -> None:
+    dsn = make_db(
+        "CREATE TABLE docs (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, doc jsonb, other jsonb);"
+        "CREATE INDEX docs_doc_idx ON docs USING gin (doc jsonb_path_ops);",
+        extensions=("pg_stat_statements",),
+    )
+    conn = await asyncpg.connect(dsn)
+    try:
+        for _ in range(3):
+            await conn.fetch("SELECT id FROM docs WHERE doc ? $1", "k")
+            await conn.fetch("SELECT id FROM docs WHERE doc @> $1::jsonb", '{"a": 1}')
+    finally:
+        await conn.close()
+    args = {"rules": ["jsonb-without-gin"], "from_pg_stat_statements": True}
+    async with mcp.Client(_server(dsn)) as client:
+        with_workload = await client.call_tool("review_schema", args)
+        without = await client.call_tool("review_schema", {"rules": ["jsonb-without-gin"]})
+    assert not with_workload.is_error
+    content = with_workload.structured_content
+    # `?` is not served by jsonb_path_ops; `other` is not queried by the workload at all.
+    assert [(f["object"], f["severity"]) for f in content["findings"]] == [("public.docs.doc", "warning")]
+    assert any(note.startswith("workload: ") for note in content["notes"])
+    # Without a workload only the unindexed column is mentioned, as info.
+    assert [(f["object"], f["severity"]) for f in without.structured_content["findings"]] == [
+        ("public.docs.other", "info")
+    ]
+
+
+async def test_workload_without_pg_stat_statements_is_a_clear_error(make_db) -> None:
+    dsn = make_db("CREATE TABLE t (id bigint PRIMARY KEY);")
+    async with mcp.Client(_server(dsn)) as client:
+        result = await client.call_tool("review_schema", {"from_pg_stat_statements": True})
+    assert result.is_error
+    assert "pg_stat_statements is not installed" in result.content[0].text  # type: ignore[union-attr]

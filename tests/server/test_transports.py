@@ -13,6 +13,7 @@ import httpx2
 import mcp
 import pytest
 from mcp import StdioServerParameters
+from mcp.client.stdio import stdio_client
 
 TOKEN = "test-token-8b1f"
 INIT = {
@@ -38,14 +39,19 @@ async def test_stdio_round_trip_with_a_redacted_dsn(tmp_path) -> None:
         env=_env(PGSAGE_DATABASE_URL="postgresql://app:s3cretpw@127.0.0.1:9/db", PGSAGE_DATA_DIR=str(tmp_path)),
     )
     with errlog.open("w") as err:
-        async with mcp.Client(params) as client:
+        # The server's stderr (where its logs go) is captured to prove the password never reaches it.
+        async with mcp.Client(stdio_client(params, errlog=err)) as client:
             names = {tool.name for tool in (await client.list_tools()).tools}
             assert "server_status" in names
             result = await client.call_tool("server_status", {})
             assert result.structured_content["database"]["dsn"] == "postgresql://app:***@127.0.0.1:9/db"
             assert result.structured_content["database"]["reachable"] is False
+            failed = await client.call_tool("db_overview", {})
+            assert failed.is_error and "***" in failed.content[0].text
     assert "s3cretpw" not in str(result.content)
-    assert "s3cretpw" not in errlog.read_text()
+    logged = errlog.read_text()
+    assert "Cannot reach the database" in logged  # the failure was logged...
+    assert "s3cretpw" not in logged + failed.content[0].text  # ...without the password
 
 
 def _free_port() -> int:

@@ -223,7 +223,7 @@ def _candidates(name: str, schema: str | None) -> tuple[list[str | None], list[s
     if parts is not None:
         if len(parts) == 1:
             pairs.append((schema, parts[0]))
-        elif len(parts) == 2 and schema is None:
+        elif len(parts) == 2 and (schema is None or schema == parts[0]):
             pairs.append((parts[0], parts[1]))
         elif len(parts) == 3 and schema is None:
             # database.schema.name: the database part can only be the current one; ignore it.

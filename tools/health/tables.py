@@ -147,6 +147,42 @@ async def vacuum_lag(conn: asyncpg.Connection, ctx: CheckContext) -> list[Findin
     return out
 
 
+async def autovacuum_disabled(conn: asyncpg.Connection, ctx: CheckContext) -> list[Finding]:
+    out: list[Finding] = []
+    for r in await fetch(conn, "autovacuum_disabled", _LIMIT):
+        table = qname(r["schema"], r["table"])
+        resets = []
+        if r["table_option"]:
+            resets.append("autovacuum_enabled")
+        if r["toast_option"]:
+            resets.append("toast.autovacuum_enabled")
+        last_vacuum, last_analyze = r["last_vacuum"], r["last_analyze"]
+        out.append(
+            Finding(
+                check="autovacuum-disabled",
+                severity="warning",
+                object=table,
+                evidence={
+                    "option": ", ".join(
+                        x for x in (r["table_option"], "toast." + r["toast_option"] if r["toast_option"] else "") if x
+                    ),
+                    "row_estimate": r["row_estimate"],
+                    "n_dead_tup": r["n_dead_tup"],
+                    "last_vacuum": last_vacuum.isoformat() if last_vacuum else None,
+                    "last_analyze": last_analyze.isoformat() if last_analyze else None,
+                },
+                recommendation=(
+                    "Autovacuum is switched off for this table: dead rows accumulate (bloat) and statistics go "
+                    "stale unless a scheduled job vacuums and analyzes it. Re-enable it, tuning per-table "
+                    "thresholds instead if it ran too often."
+                ),
+                safe_fix=f"ALTER TABLE {table} RESET ({', '.join(resets)});",
+                citations=["autovacuum-tuning"],
+            )
+        )
+    return out
+
+
 CHECKS: tuple[Check, ...] = (
     Check(
         "missing-primary-key",
@@ -160,4 +196,5 @@ CHECKS: tuple[Check, ...] = (
     Check("table-bloat", "Estimated table bloat", ("table-bloat", "autovacuum-tuning"), table_bloat),
     Check("index-bloat", "Estimated btree index bloat", ("table-bloat",), index_bloat),
     Check("vacuum-lag", "Dead tuples and autovacuum lag", ("autovacuum-tuning", "table-bloat"), vacuum_lag),
+    Check("autovacuum-disabled", "Tables with autovacuum switched off", ("autovacuum-tuning",), autovacuum_disabled),
 )

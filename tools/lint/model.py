@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pgsage.knowledge.citations import Citation
+
 __all__ = ["Citation", "Finding", "LintProblem", "LintReport", "Rule", "Severity"]
 
 Severity = Literal["error", "warning", "info"]
@@ -35,11 +37,6 @@ class Rule:
         low = self.min_pg_version or 0
         high = self.max_pg_version or 10_000
         return low <= pg_version <= high
-
-
-class Citation(BaseModel):
-    id: str
-    url: str | None = None
 
 
 class Finding(BaseModel):

@@ -32,20 +32,23 @@ def review(
     queries: list[str] | None = None,
     skip: Iterable[str] | None = None,
     max_findings: int | None = None,
+    workload: list[str] | None = None,
 ) -> ReviewReport:
     """Review `model` with the chosen rules; `queries` (SQL strings) tell rules how columns are used.
 
-    A rule that crashes is reported in `notes` and the others still run.
+    `workload` is more queries (e.g. from pg_stat_statements) whose unparsable texts are skipped, not
+    refused. A rule that crashes is reported in `notes` and the others still run.
     """
     run = select_rules(rules, skip)
-    ctx = ReviewContext(
-        model=model,
-        tenant_column=tenant_column,
-        usage=analyze_queries(queries, model),
-        active_rules=frozenset(run),
-    )
+    usage = analyze_queries(queries, model, workload)
+    ctx = ReviewContext(model=model, tenant_column=tenant_column, usage=usage, active_rules=frozenset(run))
     findings: list[Finding] = []
     notes = list(model.warnings)
+    if workload is not None:
+        notes.append(
+            f"workload: {len(workload)} statements read"
+            + (f", {usage.skipped} skipped because they do not parse" if usage.skipped else "")
+        )
     for rule_id in run:
         _, check = REGISTRY[rule_id]
         try:

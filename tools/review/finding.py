@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pgsage.knowledge.citations import Citation
+
 __all__ = ["SEVERITY_ORDER", "Citation", "Finding", "ReviewReport", "RuleInfo", "Severity", "TenancySummary"]
 
 Severity = Literal["error", "warning", "info"]
@@ -21,11 +23,6 @@ class RuleInfo:
     severity: Severity
     kb: tuple[str, ...]
     summary: str
-
-
-class Citation(BaseModel):
-    page: str  # knowledge page id, readable with rag_read_full_page
-    url: str | None = None  # the official documentation the page rests on; None if the page is missing
 
 
 class Finding(BaseModel):

@@ -42,6 +42,7 @@ class QueryUsage:
     jsonb: dict[ColumnKey, set[str]] = field(default_factory=lambda: defaultdict(set))
     vector: dict[ColumnKey, set[str]] = field(default_factory=lambda: defaultdict(set))  # distances
     given: bool = False  # whether any queries were supplied at all
+    skipped: int = 0  # workload statements that did not parse
 
 
 def _column_ref(node: Any) -> list[str] | None:
@@ -83,13 +84,21 @@ def _resolve(parts: list[str], relations: dict[str, Table]) -> list[tuple[Table,
     return list(seen.values())
 
 
-def analyze_queries(queries: list[str] | None, model: SchemaModel) -> QueryUsage:
-    """Find the jsonb operators and vector distances each column is used with in `queries`."""
-    usage = QueryUsage(given=bool(queries))
-    for number, query in enumerate(queries or [], start=1):
+def analyze_queries(queries: list[str] | None, model: SchemaModel, workload: list[str] | None = None) -> QueryUsage:
+    """Find the jsonb operators and vector distances each column is used with.
+
+    `queries` come from the user: one that does not parse is an error. `workload` comes from
+    pg_stat_statements, where truncated or hidden texts are normal: those are counted in `skipped`.
+    """
+    usage = QueryUsage(given=bool(queries) or bool(workload))
+    strict = len(queries or [])
+    for number, query in enumerate([*(queries or []), *(workload or [])], start=1):
         try:
             tree = json.loads(parse_sql_json(query))
         except ParseError as exc:
+            if number > strict:
+                usage.skipped += 1
+                continue
             raise InvalidInput(f"query {number} does not parse: {exc.args[0]}") from None
         for raw in tree.get("stmts", []):
             stmt = raw["stmt"]

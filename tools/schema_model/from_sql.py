@@ -36,6 +36,7 @@ _FK_ACTIONS: dict[str, FkAction] = {
     "d": "set default",
 }
 _POLICY_COMMANDS = {"all", "select", "insert", "update", "delete"}
+_NEWLINE = b"\n"
 # CREATE TABLE ... (LIKE source INCLUDING ...) option bits (TableLikeOption in parsenodes.h).
 _LIKE_COMMENTS, _LIKE_CONSTRAINTS, _LIKE_DEFAULTS = 1 << 0, 1 << 2, 1 << 3
 _LIKE_GENERATED, _LIKE_IDENTITY, _LIKE_INDEXES = 1 << 4, 1 << 5, 1 << 6
@@ -78,6 +79,7 @@ class _Builder:
         self.connames: dict[str, set[str]] = {}  # per schema: constraint names
         self.warnings: list[str] = []
         self.partitions: set[tuple[str, str]] = set()  # left out of the model, like the catalog loader does
+        self.index_tables: dict[tuple[str, str], Table] = {}  # (schema, index name) -> its table
         self.where = ""
 
     # -- bookkeeping -------------------------------------------------------------------------------
@@ -98,13 +100,17 @@ class _Builder:
         return table
 
     def _index_by_name(self, schema: str, name: str) -> tuple[Table, Index] | None:
-        for (tschema, _), table in self.tables.items():
-            if tschema != schema:
-                continue
-            for index in table.indexes:
-                if index.name == name:
-                    return table, index
-        return None
+        # Every index added or renamed is registered in index_tables; entries left behind by drops are
+        # harmless because the table is checked to still hold an index of that name.
+        table = self.index_tables.get((schema, name))
+        if table is None or self.tables.get((table.schema_name, table.name)) is not table:
+            return None
+        index = next((i for i in table.indexes if i.name == name), None)
+        return (table, index) if index is not None else None
+
+    def _register_index(self, table: Table, index: Index) -> None:
+        table.indexes.append(index)
+        self.index_tables[(table.schema_name, index.name)] = table
 
     # -- statements ---------------------------------------------------------------------------------
     def apply(self, kind: str, stmt: dict[str, Any]) -> None:
@@ -274,6 +280,7 @@ class _Builder:
             self._rel(schema).discard(index.name)
             self._rel(schema).add(name)
             index.name, index.constraint = name, name
+            self.index_tables[(schema, name)] = found[0]
             index.primary = kind == "primary_key"
             index.unique = True
             columns = [c for c in index.key_columns if c]
@@ -298,10 +305,10 @@ class _Builder:
             include = _svals(con.get("including"))
             label = {"primary_key": "pkey", "unique": "key", "exclusion": "excl"}[kind]
             name2 = None if kind == "primary_key" else index_column_label(labels + include)
-            taken = self._rel(schema) | self._con(schema)
-            name = con.get("conname") or choose_name(table.name, name2, label, taken)
+            name = con.get("conname") or choose_name(table.name, name2, label, self._rel(schema), self._con(schema))
             self._rel(schema).add(name)
-            table.indexes.append(
+            self._register_index(
+                table,
                 Index(
                     name=name,
                     method=con.get("access_method") or "btree",
@@ -311,7 +318,7 @@ class _Builder:
                     primary=kind == "primary_key",
                     constraint=name,
                     predicate=deparse(con["where_clause"]) if con.get("where_clause") else None,
-                )
+                ),
             )
         self._con(schema).add(name)
         if kind == "primary_key":
@@ -352,7 +359,8 @@ class _Builder:
         if not name:
             name = choose_name(table.name, index_column_label(label_names + include), "idx", self._rel(schema))
         self._rel(schema).add(name)
-        table.indexes.append(
+        self._register_index(
+            table,
             Index(
                 name=name,
                 method=method,
@@ -360,7 +368,7 @@ class _Builder:
                 include=include,
                 unique=bool(stmt.get("unique")),
                 predicate=deparse(stmt["whereClause"]) if stmt.get("whereClause") else None,
-            )
+            ),
         )
 
     def _on_AlterTableStmt(self, stmt: dict[str, Any]) -> None:
@@ -541,6 +549,7 @@ class _Builder:
         for index in table.indexes:
             if index.name == old:
                 index.name = new
+                self.index_tables[(schema, new)] = table
                 self._rel(schema).discard(old)
                 self._rel(schema).add(new)
                 if index.constraint == old:
@@ -654,11 +663,19 @@ def model_from_sql_texts(texts: Iterable[tuple[str, str]]) -> SchemaModel:
             tree = json.loads(parse_sql_json(sql))
         except ParseError as exc:
             offset = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
-            line = sql[:offset].count("\n") + 1
+            line = sql.encode()[:offset].count(_NEWLINE) + 1
             raise InvalidInput(f"{label}: SQL does not parse near line {line}: {exc.args[0]}") from None
+        data = sql.encode()  # statement locations are byte offsets
+        line, counted = 1, 0
         for raw in tree.get("stmts", []):
             ((kind, stmt),) = raw["stmt"].items()
-            builder.where = f"{label}:{sql[: raw.get('stmt_location', 0)].count(chr(10)) + 1}"
+            location = raw.get("stmt_location", 0)
+            line += data.count(b"\n", counted, location)
+            counted = location
+            # A location may point at the whitespace before the statement; report its first token's line.
+            lead = data[location : location + (raw.get("stmt_len") or len(data))]
+            skipped = len(lead) - len(lead.lstrip())
+            builder.where = f"{label}:{line + lead.count(_NEWLINE, 0, skipped)}"
             builder.apply(kind, stmt)
     return builder.finish(origin)
 

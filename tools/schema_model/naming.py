@@ -6,6 +6,8 @@ findings about `orders_customer_id_fkey` would differ between the two sources.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 __all__ = ["NAMEDATALEN", "choose_name", "index_column_label", "make_object_name"]
 
 NAMEDATALEN = 64
@@ -36,12 +38,18 @@ def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     return result
 
 
-def choose_name(name1: str, name2: str | None, label: str, taken: set[str]) -> str:
-    """ChooseRelationName()/ChooseConstraintName(): append 1, 2... to the label until the name is free."""
+def choose_name(
+    name1: str, name2: str | None, label: str, taken: set[str], also_taken: Container[str] = frozenset()
+) -> str:
+    """ChooseRelationName()/ChooseConstraintName(): append 1, 2... to the label until the name is free.
+
+    The chosen name is added to `taken`; `also_taken` is only consulted (index names must not clash with
+    constraint names either).
+    """
     attempt = 0
     while True:
         candidate = make_object_name(name1, name2, label if attempt == 0 else f"{label}{attempt}")
-        if candidate not in taken:
+        if candidate not in taken and candidate not in also_taken:
             taken.add(candidate)
             return candidate
         attempt += 1

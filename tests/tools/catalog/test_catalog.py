@@ -200,6 +200,7 @@ async def test_describe_resolves_quoted_and_hostile_names_without_injection(shop
     assert hostile.name == 'x"; DROP TABLE t; --'
     assert (await describe_object(db, "dotted.name")).name == "dotted.name"
     assert (await describe_object(db, "T")).name == "t"
+    assert (await describe_object(db, "shop.orders", schema="shop")).name == "orders"
     conn = await asyncpg.connect(shop_dsn)
     try:
         assert await conn.fetchval("SELECT to_regclass('public.t') IS NOT NULL")
@@ -249,3 +250,9 @@ async def test_list_objects_byte_cap_keeps_the_cursor_consistent(make_db, connec
         if cursor is None:
             break
     assert names == [f"t{i:03d}" for i in range(60)] and pages > 2
+
+
+async def test_describe_an_index_points_at_its_table(shop_dsn, connect) -> None:
+    d = await describe_object(connect(shop_dsn), "orders_customer_idx", schema="shop")
+    assert d.kind == "index" and d.index_table == "shop.orders"
+    assert d.definition == "CREATE INDEX orders_customer_idx ON shop.orders USING btree (customer_id)"

@@ -197,6 +197,15 @@ CASES = {
         thresholds={"dead_tuples_min": 1000},
         citations=("autovacuum-tuning", "table-bloat"),
     ),
+    "autovacuum-disabled": Case(
+        "autovacuum-disabled",
+        "public.q",
+        bad="CREATE TABLE q (id int, body text) WITH (autovacuum_enabled = off, toast.autovacuum_enabled = false)",
+        good="CREATE TABLE q (id int, body text) WITH (autovacuum_vacuum_scale_factor = 0.01)",
+        evidence={"option": "autovacuum_enabled=off, toast.autovacuum_enabled=false"},
+        safe_fix="ALTER TABLE public.q RESET (autovacuum_enabled, toast.autovacuum_enabled);",
+        citations=("autovacuum-tuning",),
+    ),
     "sequence-overflow": Case(
         "sequence-overflow",
         "public.s_seq",

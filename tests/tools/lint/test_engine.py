@@ -88,7 +88,7 @@ def test_findings_carry_lock_blocks_safe_sql_and_citations() -> None:
         "-- then, in a separate transaction:\n"
         "ALTER TABLE orders VALIDATE CONSTRAINT fk;"
     )
-    assert [c.id for c in fk.citations] == ["adding-foreign-key-constraint", "lock-levels"]
+    assert [c.page for c in fk.citations] == ["adding-foreign-key-constraint", "lock-levels"]
     assert all(c.url for c in fk.citations)
 
 

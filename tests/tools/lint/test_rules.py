@@ -34,10 +34,10 @@ def test_bad_fixture_gives_exactly_the_expected_findings(rule_id: str) -> None:
     for finding in (f for f in report.findings if f.rule == rule_id):
         assert finding.why and finding.fix and finding.message
         assert finding.severity == RULES[rule_id].RULE.severity
-        assert finding.citations[0].id == RULES[rule_id].RULE.kb
+        assert finding.citations[0].page == RULES[rule_id].RULE.kb
         if finding.lock:
             assert finding.blocks, "a finding that names a lock must say what it blocks"
-            assert [c.id for c in finding.citations][-1] == "lock-levels"
+            assert [c.page for c in finding.citations][-1] == "lock-levels"
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)

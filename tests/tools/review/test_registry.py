@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pgsage.knowledge.citations import page_path as find_page_path
 from pgsage.tools.review import REGISTRY
-from pgsage.tools.review.citations import cite, find_page_path
+from pgsage.tools.review.citations import cite
 from pgsage.tools.review.rules import MODULES
 
 RULES_DIR = Path(__file__).parents[3] / "tools" / "review" / "rules"

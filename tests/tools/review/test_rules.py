@@ -186,3 +186,11 @@ def test_vector_type_in_an_extension_schema_is_still_a_vector() -> None:
     model = load_model_from_sql(sql)
     assert model.table("e").column("embedding").base_type == "vector"  # type: ignore[union-attr]
     assert found(sql, "vector-without-index") == ["public.e.embedding"]
+
+
+def test_workload_statements_that_do_not_parse_are_skipped_and_counted() -> None:
+    model = load_model_from_sql("CREATE TABLE d (id bigint PRIMARY KEY, doc jsonb);")
+    workload = ["SELECT id FROM d WHERE doc @> $1", "SELECT id FROM d WHERE doc @> '{\"a\": 1}' AND x IN (..."]
+    report = review(model, rules=["jsonb-without-gin"], workload=workload)
+    assert [(f.object, f.severity) for f in report.findings] == [("public.d.doc", "warning")]
+    assert report.notes == ["workload: 2 statements read, 1 skipped because they do not parse"]

@@ -31,6 +31,11 @@ def test_statements_on_unknown_tables_become_warnings_with_file_and_line(tmp_pat
     assert model.table("t") is not None
 
 
+def test_warning_lines_count_from_the_statement_not_the_comments_before_it() -> None:
+    sql = "-- schéma, donnée\nCREATE TABLE a (x int);\n-- ééé\n\n   ALTER TABLE zz ADD COLUMN y int;"
+    assert load_model_from_sql(sql).warnings == ["<sql 1>:5: statement on unknown table public.zz skipped"]
+
+
 def test_bad_sql_names_the_source_and_line() -> None:
     with pytest.raises(InvalidInput, match=r"<sql 1>: SQL does not parse near line 2"):
         load_model_from_sql("CREATE TABLE t (a int);\nCREATE TABLE oops (;")

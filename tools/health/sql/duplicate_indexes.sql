@@ -23,6 +23,10 @@ WITH constraint_indexes AS (
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE i.indisvalid
       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
+      -- Only indexes sharing their first column with another index of the same table can pair up; this
+      -- cheap probe (pg_index is indexed on indrelid) spares the array work for every other index.
+      AND EXISTS (SELECT 1 FROM pg_index j
+                  WHERE j.indrelid = i.indrelid AND j.indexrelid <> i.indexrelid AND j.indkey[0] = i.indkey[0])
 ), pairs AS (
     SELECT a.*, b.relname AS covering_index, b.indexrelid AS covering_oid,
            CASE WHEN a.cols = b.cols AND a.nkey = b.nkey THEN 'duplicate' ELSE 'redundant' END AS kind
