@@ -16,10 +16,12 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND (EXISTS (SELECT 1 FROM pg_options_to_table(c.reloptions) o
-               WHERE o.option_name = 'autovacuum_enabled' AND NOT o.option_value::bool)
+  -- reloptions are NULL for almost every table: test that first, the option parsing only for the rest.
+  AND ((c.reloptions IS NOT NULL
+        AND EXISTS (SELECT 1 FROM pg_options_to_table(c.reloptions) o
+                    WHERE o.option_name = 'autovacuum_enabled' AND NOT o.option_value::bool))
        OR EXISTS (SELECT 1 FROM pg_class tc, pg_options_to_table(tc.reloptions) o
-                  WHERE tc.oid = c.reltoastrelid AND o.option_name = 'autovacuum_enabled'
-                    AND NOT o.option_value::bool))
+                  WHERE tc.oid = c.reltoastrelid AND tc.reloptions IS NOT NULL
+                    AND o.option_name = 'autovacuum_enabled' AND NOT o.option_value::bool))
 ORDER BY c.reltuples DESC, 1, 2
 LIMIT $1
