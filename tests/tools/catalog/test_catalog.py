@@ -256,3 +256,16 @@ async def test_describe_an_index_points_at_its_table(shop_dsn, connect) -> None:
     d = await describe_object(connect(shop_dsn), "orders_customer_idx", schema="shop")
     assert d.kind == "index" and d.index_table == "shop.orders"
     assert d.definition == "CREATE INDEX orders_customer_idx ON shop.orders USING btree (customer_id)"
+
+
+async def test_unprivileged_role_can_describe_without_statistics(make_db, connect) -> None:
+    dsn = make_db(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgsage_reader') THEN "
+        "CREATE ROLE pgsage_reader LOGIN; END IF; END $$;" + SCHEMA
+    )
+    db = connect(dsn.replace("postgres@", "pgsage_reader@"))
+    d = await describe_object(db, "shop.customers")
+    assert [c.name for c in d.columns] == ["id", "email", "name", "created_at"]
+    # pg_stats only shows columns the role may read: no statistics, no error.
+    assert all(c.n_distinct is None for c in d.columns)
+    assert (await list_objects(db, schema="shop", kind="table")).total == 4
