@@ -15,7 +15,7 @@ from pgsage.knowledge.citations import Citation, cite
 from ..database import Database
 from ..errors import FeatureUnavailable, InvalidInput
 from ..guard import check_readonly
-from ..sqlident import quote_ident
+from ..stats import recorded_workload
 from .candidates import Candidate, generate_candidates
 from .catalog import load_tables, sql_text
 from .costing import CostSession, PlanCost, cost_session
@@ -84,16 +84,16 @@ def _snippet(sql: str) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-async def _from_pg_stat_statements(conn: asyncpg.Connection, schema: str, limit: int) -> list[WorkloadQuery]:
-    rows = await conn.fetch(sql_text("top_statements.sql").replace("{schema}", quote_ident(schema)), limit * 3)
+async def _from_pg_stat_statements(conn: asyncpg.Connection, limit: int) -> list[WorkloadQuery]:
+    """The recorded workload's SELECT/UPDATE/DELETE statements, weighted by their call counts."""
     picked: list[WorkloadQuery] = []
-    for row in rows:
+    for statement in await recorded_workload(conn, limit * 3):
         try:
-            stmts = json.loads(parse_sql_json(row["query"])).get("stmts", [])
+            stmts = json.loads(parse_sql_json(statement.query)).get("stmts", [])
         except ParseError:
             continue
         if len(stmts) == 1 and next(iter(stmts[0]["stmt"])) in ("SelectStmt", "UpdateStmt", "DeleteStmt"):
-            picked.append(WorkloadQuery(row["query"], float(row["calls"])))
+            picked.append(WorkloadQuery(statement.query, float(statement.calls)))
         if len(picked) >= limit:
             break
     return picked
@@ -178,15 +178,12 @@ async def recommend_indexes(
         notes: list[str] = []
         workload = [WorkloadQuery(q) for q in given]
         if from_pg_stat_statements:
-            if ext["pg_stat_statements"]:
-                workload += await _from_pg_stat_statements(conn, ext["pg_stat_statements"], top_statements)
-            elif not given:
-                raise FeatureUnavailable(
-                    "pg_stat_statements is not installed, so there is no recorded workload: add it to "
-                    "shared_preload_libraries, restart, run CREATE EXTENSION pg_stat_statements; or pass queries."
-                )
-            else:
-                notes.append("pg_stat_statements is not installed: only the given queries were analysed.")
+            try:
+                workload += await _from_pg_stat_statements(conn, top_statements)
+            except FeatureUnavailable as exc:
+                if not given:
+                    raise FeatureUnavailable(f"No recorded workload to advise on: {exc} Or pass queries.") from None
+                notes.append(f"Only the given queries were analysed: {exc}")
         advice = [QueryAdvice(query=i, sql=_snippet(q.sql), weight=q.weight) for i, q in enumerate(workload, 1)]
         shapes: list[QueryShape | None] = []
         for item, query in zip(advice, workload, strict=True):

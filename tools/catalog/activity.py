@@ -6,7 +6,7 @@ import asyncpg
 from pydantic import Field
 
 from ..database import Database
-from ._base import CompactModel, load_sql, read_only, shrink_lists
+from ..plumbing import CompactModel, load_sql, read_only, shrink_lists
 
 __all__ = ["Activity", "BlockedSession", "LockCount", "SessionGroup", "SessionInfo", "activity"]
 

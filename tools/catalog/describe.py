@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ..database import Database
 from ..errors import InvalidInput, NotFound
-from ._base import CompactModel, clip, load_sql, read_only, shrink_lists
+from ..plumbing import CompactModel, clip, load_sql, read_only, shrink_lists
 from .names import split_qualified
 
 __all__ = [

@@ -11,7 +11,7 @@ import asyncpg
 
 from ..database import Database
 from ..errors import InvalidInput
-from ._base import CompactModel, load_sql, read_only, shrink_lists
+from ..plumbing import CompactModel, load_sql, read_only, shrink_lists
 
 __all__ = ["KINDS", "ObjectKind", "ObjectList", "ObjectSummary", "like_pattern", "list_objects"]
 

@@ -6,8 +6,8 @@ import asyncpg
 from pydantic import Field
 
 from ..database import Database
+from ..plumbing import CompactModel, jsonable, load_sql, read_only, shrink_lists
 from ..stats.pgss import PgssStatus, pgss_status
-from ._base import CompactModel, jsonable, load_sql, read_only, shrink_lists
 
 __all__ = ["IMPORTANT_SETTINGS", "DbOverview", "Extension", "RoleInfo", "SchemaSummary", "db_overview"]
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import asyncpg
 from pydantic import Field
 
-from ..catalog._base import CompactModel, load_sql
+from ..plumbing import CompactModel, load_sql
 from ..sqlident import qualified_name
 
 __all__ = ["PKG", "Check", "CheckContext", "Finding", "Severity", "Thresholds", "fetch", "qname"]

@@ -7,9 +7,9 @@ import time
 import asyncpg
 from pydantic import Field
 
-from ..catalog._base import CompactModel, read_only, shrink_lists
 from ..database import Database
 from ..errors import InvalidInput
+from ..plumbing import CompactModel, read_only, shrink_lists
 from . import indexes, overflow, server_state, sessions, settings, tables, wraparound
 from .base import Check, CheckContext, Finding, Thresholds
 

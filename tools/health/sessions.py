@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from ..catalog._base import jsonable
+from ..plumbing import jsonable
 from .base import Check, CheckContext, Finding, fetch
 
 __all__ = ["CHECKS"]

@@ -2,5 +2,14 @@
 
 from .pgss import PgssStatus, pgss_status
 from .top_queries import TopQueries, TopQuery, top_queries
+from .workload import RecordedStatement, recorded_workload
 
-__all__ = ["PgssStatus", "TopQueries", "TopQuery", "pgss_status", "top_queries"]
+__all__ = [
+    "PgssStatus",
+    "RecordedStatement",
+    "TopQueries",
+    "TopQuery",
+    "pgss_status",
+    "recorded_workload",
+    "top_queries",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from ..catalog._base import CompactModel, load_sql
+from ..plumbing import CompactModel, load_sql
 
 __all__ = ["PgssStatus", "pgss_status", "pgss_version_tuple"]
 

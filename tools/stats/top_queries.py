@@ -7,9 +7,9 @@ from typing import Literal
 import asyncpg
 from pydantic import Field
 
-from ..catalog._base import CompactModel, load_sql, read_only, shrink_lists
 from ..database import Database
 from ..errors import FeatureUnavailable, InvalidInput
+from ..plumbing import CompactModel, load_sql, read_only, shrink_lists
 from .pgss import pgss_status, pgss_version_tuple
 
 __all__ = ["ORDERS", "TopQueries", "TopQuery", "top_queries"]

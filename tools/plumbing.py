@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import asyncpg
 from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 
-from ..database import Database
+from .database import Database
 
 __all__ = ["CompactModel", "clip", "json_size", "jsonable", "load_sql", "read_only", "shrink_lists"]
 
