@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncpg
-from pydantic import BaseModel
 
 from .database import Database
 from .errors import DatabaseProblem
+from .plumbing import CompactModel
 
 __all__ = ["DatabaseStatus", "database_status"]
 
@@ -23,7 +23,7 @@ WHERE r.rolname = current_user
 """
 
 
-class DatabaseStatus(BaseModel):
+class DatabaseStatus(CompactModel):
     configured: bool
     reachable: bool
     dsn: str | None = None

@@ -15,6 +15,7 @@ from pgsage.knowledge.citations import Citation, cite
 from ..database import Database
 from ..errors import FeatureUnavailable, InvalidInput
 from ..guard import check_readonly
+from ..plumbing import CompactModel
 from ..stats import recorded_workload
 from .candidates import Candidate, generate_candidates
 from .catalog import load_tables, sql_text
@@ -30,7 +31,7 @@ _MIN_GAIN_FRACTION = 0.01
 _UNMEASURED_LIMIT = 3
 
 
-class IndexRecommendation(BaseModel):
+class IndexRecommendation(CompactModel):
     table: str
     statement: str  # the safe form: CREATE INDEX CONCURRENTLY
     method: str
@@ -44,7 +45,7 @@ class IndexRecommendation(BaseModel):
     citations: list[Citation] = []
 
 
-class QueryAdvice(BaseModel):
+class QueryAdvice(CompactModel):
     query: int  # 1-based position in the workload
     sql: str
     weight: float
@@ -55,7 +56,7 @@ class QueryAdvice(BaseModel):
     error: str | None = None
 
 
-class IndexAdvice(BaseModel):
+class IndexAdvice(BaseModel):  # reports keep empty lists: 'no findings' is an answer
     recommendations: list[IndexRecommendation]
     queries: list[QueryAdvice]
     total_cost_before: float | None = None

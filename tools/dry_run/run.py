@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from ..database import Database
 from ..dsn import redact_dsn, scrub
 from ..errors import DatabaseUnavailable, InvalidInput
+from ..plumbing import CompactModel
 from ..sandbox import Sandbox
 from .schema_copy import copy_schema
 
@@ -40,12 +41,12 @@ SCHEMA_ONLY_NOTE = (
 )
 
 
-class LockTaken(BaseModel):
+class LockTaken(CompactModel):
     relation: str
     mode: str
 
 
-class StatementOutcome(BaseModel):
+class StatementOutcome(CompactModel):
     index: int
     line: int
     statement: str
@@ -58,7 +59,7 @@ class StatementOutcome(BaseModel):
     note: str | None = None
 
 
-class DryRunReport(BaseModel):
+class DryRunReport(BaseModel):  # reports keep empty lists: 'no findings' is an answer
     target: str
     statements: list[StatementOutcome]
     errors: int
@@ -109,9 +110,7 @@ def _concurrent(stmt: _Statement) -> bool:
     if stmt.kind in ("IndexStmt", "DropStmt"):
         return bool(stmt.tree.get("concurrent"))
     if stmt.kind == "ReindexStmt":
-        return any(
-            (p.get("DefElem") or {}).get("defname") == "concurrently" for p in stmt.tree.get("params", [])
-        )
+        return any((p.get("DefElem") or {}).get("defname") == "concurrently" for p in stmt.tree.get("params", []))
     return False
 
 
@@ -201,9 +200,7 @@ async def _apply_isolated(conn: asyncpg.Connection, statements: list[_Statement]
     return outcomes
 
 
-async def _apply_rolled_back(
-    conn: asyncpg.Connection, statements: list[_Statement]
-) -> list[StatementOutcome]:
+async def _apply_rolled_back(conn: asyncpg.Connection, statements: list[_Statement]) -> list[StatementOutcome]:
     """All statements in one transaction that is rolled back: nothing is left behind. A lock that an
     earlier statement already holds is not shown again for a later one."""
     outcomes: list[StatementOutcome] = []
@@ -247,9 +244,7 @@ async def dry_run_migration(
     if not statements:
         raise InvalidInput("The migration contains no statements (only comments or whitespace).")
     if len(statements) > _MAX_STATEMENTS:
-        raise InvalidInput(
-            f"The migration has {len(statements)} statements; dry-run at most {_MAX_STATEMENTS}."
-        )
+        raise InvalidInput(f"The migration has {len(statements)} statements; dry-run at most {_MAX_STATEMENTS}.")
     live_dsn = live.settings.dsn if live is not None and live.configured else None
     if scratch_dsn:
         if live_dsn and _same_database(scratch_dsn, live_dsn):
@@ -258,9 +253,7 @@ async def dry_run_migration(
                 "to use the embedded sandbox)."
             )
         outcomes = await _run_on(scratch_dsn, statements, statement_timeout_ms, isolated=False)
-        return _report(
-            f"scratch database {redact_dsn(scratch_dsn)} (one transaction, rolled back)", outcomes, []
-        )
+        return _report(f"scratch database {redact_dsn(scratch_dsn)} (one transaction, rolled back)", outcomes, [])
     if sandbox is None:
         raise InvalidInput("No scratch database: pass dsn=, or install the sandbox extra (pgsage[sandbox]).")
     box = await sandbox()
@@ -303,9 +296,7 @@ async def _unprivileged_scratch(admin: asyncpg.Connection, box: Sandbox, name: s
     return box.database_dsn(name, user=_DRY_RUN_ROLE)
 
 
-async def _run_on(
-    dsn: str, statements: list[_Statement], timeout_ms: int, *, isolated: bool
-) -> list[StatementOutcome]:
+async def _run_on(dsn: str, statements: list[_Statement], timeout_ms: int, *, isolated: bool) -> list[StatementOutcome]:
     try:
         conn = await asyncpg.connect(
             dsn,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+
+from ..plumbing import CompactModel
 
 __all__ = [
     "LARGE_TABLE_ROWS",
@@ -27,7 +29,7 @@ _MAX_NODES = 200
 _MAX_TEXT = 300
 
 
-class PlanNode(BaseModel):
+class PlanNode(CompactModel):
     node_type: str
     relation: str | None = None
     index: str | None = None
@@ -51,7 +53,7 @@ class PlanNode(BaseModel):
         return {k: v for k, v in data.items() if v is not None and v != []}
 
 
-class PlanSummary(BaseModel):
+class PlanSummary(CompactModel):
     statement_kind: str
     analyzed: bool
     total_cost: float

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 
 from pgsage.knowledge.citations import Citation
 
+from ..plumbing import CompactModel
+
 __all__ = ["Citation", "Finding", "LintProblem", "LintReport", "Rule", "Severity"]
 
 Severity = Literal["error", "warning", "info"]
@@ -39,7 +41,7 @@ class Rule:
         return low <= pg_version <= high
 
 
-class Finding(BaseModel):
+class Finding(CompactModel):
     rule: str
     severity: Severity
     message: str
@@ -55,7 +57,7 @@ class Finding(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
-class LintProblem(BaseModel):
+class LintProblem(CompactModel):
     """A file or statement that could not be linted (unreadable, malformed SQL, non-literal op.execute)."""
 
     file: str | None = None
@@ -64,7 +66,7 @@ class LintProblem(BaseModel):
     message: str
 
 
-class LintReport(BaseModel):
+class LintReport(BaseModel):  # reports keep empty lists: 'no findings' is an answer
     pg_version: int
     pg_version_source: Literal["argument", "database", "default"] = "argument"
     files: list[str] = Field(default_factory=list)

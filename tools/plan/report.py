@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from pgsage.knowledge.citations import Citation
 
+from ..plumbing import CompactModel
+
 __all__ = [
     "IndexPlan",
     "JsonbStrategy",
@@ -24,7 +26,7 @@ __all__ = [
 _MAX_MARKDOWN = 16_000
 
 
-class TablePlan(BaseModel):
+class TablePlan(CompactModel):
     table: str
     purpose: str
     changes: list[str]
@@ -32,7 +34,7 @@ class TablePlan(BaseModel):
     citations: list[Citation] = []
 
 
-class IndexPlan(BaseModel):
+class IndexPlan(CompactModel):
     name: str
     type: str
     columns: str
@@ -42,27 +44,27 @@ class IndexPlan(BaseModel):
     measured: bool
 
 
-class TriggerPlan(BaseModel):
+class TriggerPlan(CompactModel):
     name: str
     purpose: str
     approach: str
     called_by: str
 
 
-class JsonbStrategy(BaseModel):
+class JsonbStrategy(BaseModel):  # reports keep empty lists: 'no findings' is an answer
     known_fields: list[str] = []
     flexible_fields: list[str] = []
     validation: list[str] = []
 
 
-class QueryPattern(BaseModel):
+class QueryPattern(CompactModel):
     name: str
     sql: str
     index_usage: str
     performance: str
 
 
-class MigrationPlan(BaseModel):
+class MigrationPlan(BaseModel):  # reports keep empty lists: 'no findings' is an answer
     ddl: str
     lint_clean: bool
     lint_findings: list[str] = []
@@ -72,14 +74,14 @@ class MigrationPlan(BaseModel):
     held_back: list[str] = []  # fixes that need a manual, multi-step migration
 
 
-class ResearchSource(BaseModel):
+class ResearchSource(CompactModel):
     kind: str  # "knowledge" or "project"
     ref: str  # page id, or path:line
     title: str
     url: str | None = None
 
 
-class PlanReport(BaseModel):
+class PlanReport(BaseModel):  # reports keep empty lists: 'no findings' is an answer
     feature: str
     tables: list[TablePlan]
     indexes: list[IndexPlan]

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 
 from pgsage.knowledge.citations import Citation
 
+from ..plumbing import CompactModel
+
 __all__ = ["SEVERITY_ORDER", "Citation", "Finding", "ReviewReport", "RuleInfo", "Severity", "TenancySummary"]
 
 Severity = Literal["error", "warning", "info"]
@@ -25,7 +27,7 @@ class RuleInfo:
     summary: str
 
 
-class Finding(BaseModel):
+class Finding(CompactModel):
     rule: str
     severity: Severity
     object: str  # schema.table, schema.table.column, or schema.index
@@ -35,7 +37,7 @@ class Finding(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
-class TenancySummary(BaseModel):
+class TenancySummary(CompactModel):
     """How the tenant rules read the schema: a table is tenant-owned when it has the tenant column."""
 
     column: str
@@ -43,7 +45,7 @@ class TenancySummary(BaseModel):
     owned_tables: list[str] = Field(default_factory=list)
 
 
-class ReviewReport(BaseModel):
+class ReviewReport(BaseModel):  # reports keep empty lists: 'no findings' is an answer
     source: Literal["database", "sql"]
     tables: int
     rules_run: list[str]
