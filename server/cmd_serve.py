@@ -107,7 +107,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
+    from pydantic import SecretStr, ValidationError
 
     try:
         config = config_from_args(args)
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         except PgsageError as exc:
             print(f"pgsage: {exc}", file=sys.stderr)
             return 2
-        config = config.model_copy(update={"dsn": sandbox.dsn})
+        config = config.model_copy(update={"dsn": SecretStr(sandbox.dsn)})
         _log.info("sandbox PostgreSQL 18 running at %s", config.display_dsn)
     try:
         serve(config)

