@@ -71,6 +71,7 @@ class KnowledgeBase:
         dsn: str | None = None,
         embedder: Embedder | None = None,
         allow_ingest: bool = True,
+        local_roots: list[Path] | None = None,
     ) -> None:
         shipped_pages, shipped_sources = shipped_paths()
         self.pages_dir = pages_dir or shipped_pages
@@ -80,6 +81,8 @@ class KnowledgeBase:
         self.data_dir = Path(data_dir)
         self.embedder = embedder
         self.allow_ingest = allow_ingest
+        # None: any local path may be ingested (a local stdio server runs as its user); a list: only under these.
+        self.local_roots = local_roots
         self.problems: list[str] = []
         if dsn:
             from .store_pg import PgStore
@@ -100,7 +103,12 @@ class KnowledgeBase:
             key = config.embeddings_key.get_secret_value() if config.embeddings_key else None
             embedder = Embedder(config.embeddings_url, config.embeddings_model, key)
         dsn = config.knowledge_dsn.get_secret_value() if config.knowledge_dsn else None
-        return cls(data_dir=config.data_dir, dsn=dsn, embedder=embedder, allow_ingest=config.allow_ingest)
+        roots: list[Path] | None = [Path(r) for r in config.ingest_roots] if config.ingest_roots else None
+        if roots is None and config.transport == "http":
+            roots = []  # remote callers must not read this machine's files unless the operator allows folders
+        return cls(
+            data_dir=config.data_dir, dsn=dsn, embedder=embedder, allow_ingest=config.allow_ingest, local_roots=roots
+        )
 
     @property
     def backend(self) -> str:
@@ -198,8 +206,13 @@ class KnowledgeBase:
         return SourceList(
             sources=[
                 SourceInfo(
-                    source_id=s["source_id"], title=s["title"], summary=s["summary"], url=s["url"],
-                    origin=s["origin"], pages=int(s["pages"]), words=int(s["words"]),
+                    source_id=s["source_id"],
+                    title=s["title"],
+                    summary=s["summary"],
+                    url=s["url"],
+                    origin=s["origin"],
+                    pages=int(s["pages"]),
+                    words=int(s["words"]),
                     pg_versions=_versions(s["v_first"], s["v_last"]),
                 )
                 for s in await self.store.sources()
@@ -237,14 +250,20 @@ class KnowledgeBase:
             content, _ = _cap(row["content"], CONTENT_CHARS)
             hits.append(
                 SearchHit(
-                    page_id=row["page_id"], source_id=row["source_id"], title=row["title"],
-                    section=row["section"], url=row["url"], content=content, score=round(row["score"], 4),
+                    page_id=row["page_id"],
+                    source_id=row["source_id"],
+                    title=row["title"],
+                    section=row["section"],
+                    url=row["url"],
+                    content=content,
+                    score=round(row["score"], 4),
                     pg_versions=_versions(row["v_first"], row["v_last"]),
                     applies=None if major is None else bool(row["v_first"] <= major <= row["v_last"]),
                 )
             )
-        return SearchResult(query=query.strip(), return_mode=return_mode, pg_version=major, semantic=semantic,
-                            results=hits)
+        return SearchResult(
+            query=query.strip(), return_mode=return_mode, pg_version=major, semantic=semantic, results=hits
+        )
 
     async def _ranked_chunks(self, q: Query, source: str | None, pool: int) -> tuple[list[dict[str, Any]], bool]:
         lexical = await self.store.search_chunks(q, source, pool)
@@ -272,8 +291,14 @@ class KnowledgeBase:
             query=query.strip(),
             results=[
                 CodeExampleHit(
-                    page_id=r["page_id"], source_id=r["source_id"], title=r["title"], section=r["section"],
-                    language=r["language"], summary=r["summary"], code=_cap(r["code"], 4_000)[0], url=r["url"],
+                    page_id=r["page_id"],
+                    source_id=r["source_id"],
+                    title=r["title"],
+                    section=r["section"],
+                    language=r["language"],
+                    summary=r["summary"],
+                    code=_cap(r["code"], 4_000)[0],
+                    url=r["url"],
                     score=round(r["score"], 4),
                 )
                 for r in rows
@@ -290,13 +315,20 @@ class KnowledgeBase:
         if section:
             needle = section.strip().lower()
             rows = [
-                r for r in rows
-                if needle in r["title"].lower() or needle in r["page_id"].lower()
+                r
+                for r in rows
+                if needle in r["title"].lower()
+                or needle in r["page_id"].lower()
                 or any(needle in h.lower() for h in _headings(r["headings"]))
             ]
         pages = [
-            PageSummary(page_id=r["page_id"], title=r["title"], url=r["url"], words=int(r["words"]),
-                        pg_versions=_versions(r["v_first"], r["v_last"]))
+            PageSummary(
+                page_id=r["page_id"],
+                title=r["title"],
+                url=r["url"],
+                words=int(r["words"]),
+                pg_versions=_versions(r["v_first"], r["v_last"]),
+            )
             for r in rows[:MAX_PAGES_LISTED]
         ]
         return PageList(source_id=source, section=section, pages=pages, truncated=len(rows) > MAX_PAGES_LISTED)
@@ -311,9 +343,16 @@ class KnowledgeBase:
             raise NotFound(f"No page with {what}. Search first, then pass a page_id from the results.")
         content, truncated = _cap(row["body"].strip(), PAGE_CHARS)
         return FullPage(
-            page_id=row["page_id"], source_id=row["source_id"], title=row["title"], url=row["url"],
-            urls=_json_list(row["urls"]), pg_versions=_versions(row["v_first"], row["v_last"]),
-            tags=_json_list(row["tags"]), words=int(row["words"]), content=content, truncated=truncated,
+            page_id=row["page_id"],
+            source_id=row["source_id"],
+            title=row["title"],
+            url=row["url"],
+            urls=_json_list(row["urls"]),
+            pg_versions=_versions(row["v_first"], row["v_last"]),
+            tags=_json_list(row["tags"]),
+            words=int(row["words"]),
+            content=content,
+            truncated=truncated,
         )
 
     async def add_source(
@@ -345,7 +384,7 @@ class KnowledgeBase:
         if existing is not None and existing["origin"] == "shipped":
             raise InvalidInput(f"{sid!r} is a shipped source and cannot be replaced; choose another source_id.")
         async with self._ingest_lock:
-            found = await collect(location, sid, max_pages=max_pages, progress=progress)
+            found = await collect(location, sid, max_pages=max_pages, progress=progress, local_roots=self.local_roots)
             if not found.pages:
                 reasons = "; ".join(f"{s.location}: {s.reason}" for s in found.skipped[:5])
                 raise InvalidInput(f"Nothing to ingest from {location!r}" + (f" ({reasons})." if reasons else "."))
@@ -355,8 +394,12 @@ class KnowledgeBase:
             source = Source(sid, title or found.title or sid, found.summary, found.home, "ingested")
             replaced = await self.store.replace_source(source, records)
         return IngestResult(
-            source_id=sid, title=source.title, replaced=replaced, pages=len(records),
-            chunks=sum(len(r.chunks) for r in records), code_examples=sum(len(r.examples) for r in records),
+            source_id=sid,
+            title=source.title,
+            replaced=replaced,
+            pages=len(records),
+            chunks=sum(len(r.chunks) for r in records),
+            code_examples=sum(len(r.examples) for r in records),
             skipped=[SkippedItem(location=s.location, reason=s.reason) for s in found.skipped[:50]],
             truncated=found.truncated,
         )

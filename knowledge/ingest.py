@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from pgsage.tools.errors import InvalidInput, NotFound
+from pgsage.tools.errors import InvalidInput, NotFound, WritesDisabled
 
 from .convert import html_to_markdown, markdown_title, rst_to_markdown, strip_front_matter
 from .corpus import ANY_VERSION
@@ -36,8 +36,16 @@ __all__ = [
 MAX_BYTES = 5_000_000  # per document
 MAX_PAGES_LIMIT = 2_000
 MAX_REDIRECTS = 5
-TEXT_SUFFIXES = {".md": "md", ".markdown": "md", ".mdx": "md", ".html": "html", ".htm": "html",
-                 ".txt": "text", ".text": "text", ".rst": "rst"}
+TEXT_SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".mdx": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".rst": "rst",
+}
 USER_AGENT = "pgsage-ingest"
 
 Progress = Callable[[float, float | None, str], Awaitable[None]]
@@ -112,12 +120,25 @@ def make_page(source_id: str, page_id: str, kind: str, text: str, url: str, fall
         return parse_page(raw), raw
 
 
-async def collect(location: str, source_id: str, *, max_pages: int, progress: Progress | None = None) -> Collected:
+async def collect(
+    location: str,
+    source_id: str,
+    *,
+    max_pages: int,
+    progress: Progress | None = None,
+    local_roots: list[Path] | None = None,
+) -> Collected:
     if location.startswith(("http://", "https://")):
         return await _collect_web(location, source_id, max_pages, progress)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", location) and not location.startswith("file://"):
         raise InvalidInput(f"Unsupported location {location!r}: give a local path or an http(s) URL.")
     path = Path(location.removeprefix("file://")).expanduser()
+    if local_roots is not None and not any(path.resolve().is_relative_to(r.resolve()) for r in local_roots):
+        allowed = ", ".join(str(r) for r in local_roots) or "none"
+        raise WritesDisabled(
+            f"Reading local files from {str(path)!r} is not allowed on this server (allowed folders: {allowed}). "
+            "The operator can allow folders with PGSAGE_INGEST_ROOTS; URLs work as usual."
+        )
     if not path.exists():
         raise NotFound(f"No file or folder at {str(path)!r}.")
     return await _collect_local(path, source_id, max_pages, progress)
@@ -172,8 +193,9 @@ async def _collect_local(root: Path, source_id: str, max_pages: int, progress: P
             found.skipped.append(Skipped(rel, f"unreadable: {reason}"))
             continue
         page_id = found.unique_id(f"{source_id}:{_slug(rel.rsplit('.', 1)[0])}")
-        page, raw = make_page(source_id, page_id, TEXT_SUFFIXES[path.suffix.lower()], text,
-                              path.resolve().as_uri(), path.stem)
+        page, raw = make_page(
+            source_id, page_id, TEXT_SUFFIXES[path.suffix.lower()], text, path.resolve().as_uri(), path.stem
+        )
         found.pages.append((page, raw))
         if progress is not None:
             await progress(n, len(files), f"read {rel}")
@@ -244,7 +266,9 @@ async def _collect_web(url: str, source_id: str, max_pages: int, progress: Progr
     host = urlsplit(url).hostname
     found = Collected(home=url)
     async with httpx.AsyncClient(
-        follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=httpx.Timeout(20.0, connect=10.0),
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        timeout=httpx.Timeout(20.0, connect=10.0),
         headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/markdown, text/plain, application/xml"},
     ) as client:
         try:
@@ -273,7 +297,9 @@ async def _collect_web(url: str, source_id: str, max_pages: int, progress: Progr
                             found.skipped.append(Skipped(child, str(exc)))
             except _FetchError as exc:
                 raise InvalidInput(f"Cannot ingest {url}: {exc}.") from None
-        if listed is None or not listed:
+            if not listed:
+                raise InvalidInput(f"The sitemap {url} lists no pages on {host}.")
+        if not listed:  # a single page, or an llms.txt without links (then it is the document)
             page_id = found.unique_id(f"{source_id}:{_slug(urlsplit(final).path) or 'index'}")
             page, raw = make_page(source_id, page_id, _kind(final, media, text), text, final, host or final)
             found.pages.append((page, raw))
@@ -294,8 +320,9 @@ async def _collect_web(url: str, source_id: str, max_pages: int, progress: Progr
                 found.skipped.append(Skipped(link, str(exc)))
                 continue
             page_id = found.unique_id(f"{source_id}:{_slug(urlsplit(page_url).path) or 'index'}")
-            page, raw = make_page(source_id, page_id, _kind(page_url, page_media, page_text), page_text,
-                                  page_url, page_url)
+            page, raw = make_page(
+                source_id, page_id, _kind(page_url, page_media, page_text), page_text, page_url, page_url
+            )
             found.pages.append((page, raw))
             if progress is not None:
                 await progress(n, len(listed), f"fetched {page_url}")

@@ -28,6 +28,7 @@ Every flag has an environment variable; flags win. Defaults in brackets.
   --knowledge-dsn           PGSAGE_KNOWLEDGE_DSN                     [none: local SQLite index]
   --scratch-dsn             PGSAGE_SCRATCH_DSN                       [none: dry runs use the sandbox]
   --no-ingest               PGSAGE_ALLOW_INGEST=false                [ingest allowed]
+  --ingest-roots            PGSAGE_INGEST_ROOTS (comma list)         [any folder over stdio, none over HTTP]
   --auth-token              PGSAGE_AUTH_TOKEN (HTTP only)            [none]
   embeddings (optional)     PGSAGE_EMBEDDINGS_URL, PGSAGE_EMBEDDINGS_MODEL, PGSAGE_EMBEDDINGS_KEY
 The password of a DSN is never printed or logged."""
@@ -58,6 +59,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="where the index, sandbox and ingested docs live")
     parser.add_argument("--knowledge-dsn", help="PostgreSQL database holding a shared knowledge store")
     parser.add_argument("--scratch-dsn", help="scratch database dry runs use instead of the embedded sandbox")
+    parser.add_argument("--ingest-roots", help="comma-separated folders rag_add_source may read")
     parser.add_argument(
         "--no-ingest", dest="allow_ingest", action="store_false", default=None, help="disable rag_add_source"
     )
@@ -93,12 +95,17 @@ _FIELDS = (
     "safe_functions",
     "data_dir",
     "knowledge_dsn",
+    "scratch_dsn",
     "allow_ingest",
+    "ingest_roots",
     "transport",
     "host",
     "port",
     "auth_token",
 )
+
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -113,6 +120,15 @@ def run(args: argparse.Namespace) -> int:
         config = config_from_args(args)
     except ValidationError as exc:
         print(f"pgsage: invalid configuration:\n{exc}", file=sys.stderr)
+        return 2
+    if config.transport == "http" and not config.auth_token and config.host not in _LOOPBACK_HOSTS:
+        # DNS-rebinding protection checks the Host header, which a non-browser client sets at will: without a
+        # token every tool (execute_sql in write mode, dry runs) would be open to anyone who can reach the port.
+        print(
+            f"pgsage: refusing to serve HTTP on {config.host} without authentication: set --auth-token "
+            "(or PGSAGE_AUTH_TOKEN), or bind to 127.0.0.1 and use an authenticating proxy",
+            file=sys.stderr,
+        )
         return 2
     sandbox = None
     if config.sandbox:
@@ -144,8 +160,6 @@ def serve(config: Config) -> None:
         from .http import serve_http
 
         token = config.auth_token.get_secret_value() if config.auth_token else None
-        if not token and config.host not in ("127.0.0.1", "localhost", "::1"):
-            _log.warning("serving on %s without --auth-token: anyone who can reach it can use it", config.host)
         serve_http(server, host=config.host, port=config.port, auth_token=token)
     else:
         server.run("stdio")

@@ -46,6 +46,9 @@ class Config(BaseModel):
         None, description="a scratch database dry runs may use instead of the sandbox"
     )
     allow_ingest: bool = Field(True, description="whether rag_add_source may add documents")
+    ingest_roots: list[str] = Field(
+        default_factory=list, description="folders rag_add_source may read (default: any over stdio, none over HTTP)"
+    )
     embeddings_url: str | None = None
     embeddings_model: str = "text-embedding-3-small"
     embeddings_key: SecretStr | None = None
@@ -54,7 +57,7 @@ class Config(BaseModel):
     port: int = Field(8000, ge=0, le=65_535)
     auth_token: SecretStr | None = None
 
-    @field_validator("safe_functions", mode="before")
+    @field_validator("safe_functions", "ingest_roots", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -117,6 +120,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "knowledge_dsn": ("PGSAGE_KNOWLEDGE_DSN",),
     "scratch_dsn": ("PGSAGE_SCRATCH_DSN",),
     "allow_ingest": ("PGSAGE_ALLOW_INGEST",),
+    "ingest_roots": ("PGSAGE_INGEST_ROOTS",),
     "embeddings_url": ("PGSAGE_EMBEDDINGS_URL",),
     "embeddings_model": ("PGSAGE_EMBEDDINGS_MODEL",),
     "embeddings_key": ("PGSAGE_EMBEDDINGS_KEY",),

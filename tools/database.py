@@ -95,7 +95,7 @@ class Database:
         async with self._lock:
             if self._pool is None:
                 try:
-                    self._pool = await asyncpg.create_pool(
+                    pool = await asyncpg.create_pool(
                         self.settings.dsn,
                         min_size=self.settings.pool_min,
                         max_size=self.settings.pool_max,
@@ -105,6 +105,17 @@ class Database:
                     )
                 except (asyncpg.PostgresError, *CONNECTION_LOST_ERRORS, TimeoutError, ValueError) as exc:
                     raise self._unavailable(exc) from None
+                try:
+                    # With pool_min=0 nothing has connected yet; a malformed DSN (port "abc", "[::1") would
+                    # raise a bare ValueError at the first acquire, inside the caller's work. Connect once here.
+                    async with pool.acquire(timeout=self.settings.connect_timeout_s):
+                        pass
+                except (asyncpg.PostgresError, *CONNECTION_LOST_ERRORS, TimeoutError, ValueError) as exc:
+                    pool.terminate()
+                    if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_LOST_ERRORS):
+                        raise query_failed(exc, self._password) from None
+                    raise self._unavailable(exc) from None
+                self._pool = pool
         assert self._pool is not None
         return self._pool
 

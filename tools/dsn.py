@@ -48,6 +48,10 @@ def redact_dsn(dsn: str | None) -> str:
             netloc = f"{user}:{MASK}@{hostinfo}"
         query = re.sub(r"((?:^|&)password=)[^&]*", rf"\1{MASK}", parts.query)
         return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    if "=" not in dsn:
+        # Neither a URL nor key=value pairs: it may be anything pasted by mistake (a password alone), so it
+        # is not echoed back.
+        return f"<not a DSN: {len(dsn)} characters; expected postgresql://user@host/db or host=... dbname=...>"
     return _KEYWORD_PASSWORD.sub(rf"\1{MASK}", dsn)
 
 

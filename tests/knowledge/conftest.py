@@ -136,6 +136,7 @@ def _site_index(base: str) -> dict[str, tuple[str, bytes]]:
                 b"- [Missing](/docs/missing.html)\n"
             ),
         ),
+        "/empty-sitemap.xml": ("application/xml", b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>'),
         "/sitemap.xml": (
             "application/xml",
             (

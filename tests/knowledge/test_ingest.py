@@ -183,6 +183,7 @@ async def test_ingest_a_sitemap(kb: KnowledgeBase, docs_site: Site) -> None:
         ("/huge.html", "larger than 5 MB"),
         ("/image.png", "not a text document"),
         ("/nothing-here", "HTTP 404"),
+        ("/empty-sitemap.xml", "lists no pages"),
     ],
 )
 async def test_bad_urls_are_clear_errors(kb: KnowledgeBase, docs_site: Site, path: str, words: str) -> None:
@@ -220,3 +221,35 @@ async def test_default_source_ids() -> None:
     assert default_source_id("notes/runbook.md") == "runbook"
 
 
+
+
+async def test_local_paths_outside_the_allowed_roots_are_refused(tmp_path) -> None:
+    from pgsage.knowledge.ingest import collect
+    from pgsage.tools.errors import WritesDisabled
+
+    allowed = tmp_path / "docs"
+    allowed.mkdir()
+    (allowed / "a.md").write_text("# A\n\nhello\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for agents")
+    found = await collect(str(allowed), "team", max_pages=10, local_roots=[allowed])
+    assert len(found.pages) == 1
+    for location in (str(secret), str(allowed / ".." / "secret.txt")):
+        with pytest.raises(WritesDisabled, match="PGSAGE_INGEST_ROOTS"):
+            await collect(location, "team", max_pages=10, local_roots=[allowed])
+    with pytest.raises(WritesDisabled):
+        await collect(str(allowed), "team", max_pages=10, local_roots=[])
+
+
+def test_an_http_server_reads_no_local_files_unless_allowed(tmp_path) -> None:
+    from pgsage.knowledge.engine import KnowledgeBase
+    from pgsage.server.config import Config
+
+    http = KnowledgeBase.from_config(Config.load({"transport": "http", "data_dir": str(tmp_path)}, env={}))
+    assert http.local_roots == []
+    stdio = KnowledgeBase.from_config(Config.load({"data_dir": str(tmp_path)}, env={}))
+    assert stdio.local_roots is None
+    rooted = KnowledgeBase.from_config(
+        Config.load({"transport": "http", "data_dir": str(tmp_path), "ingest_roots": f"{tmp_path}"}, env={})
+    )
+    assert rooted.local_roots == [tmp_path]

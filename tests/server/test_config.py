@@ -39,10 +39,25 @@ def test_bad_values_are_rejected_with_the_field_named() -> None:
 
 def test_serve_flags_become_config() -> None:
     args = build_parser().parse_args(
-        ["serve", "--transport", "http", "--port", "9001", "--safe-functions", "my_fn, other_fn", "--no-ingest"]
+        [
+            "serve",
+            "--transport",
+            "http",
+            "--port",
+            "9001",
+            "--safe-functions",
+            "my_fn, other_fn",
+            "--no-ingest",
+            "--scratch-dsn",
+            "postgresql://u@h/scratch",
+            "--ingest-roots",
+            "/srv/docs,/srv/more",
+        ]
     )
     config = config_from_args(args)
     assert config.transport == "http"
     assert config.port == 9001
     assert config.safe_functions == ["my_fn", "other_fn"]
     assert config.allow_ingest is False
+    assert config.scratch_dsn is not None and config.scratch_dsn.get_secret_value() == "postgresql://u@h/scratch"
+    assert config.ingest_roots == ["/srv/docs", "/srv/more"]

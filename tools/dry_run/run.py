@@ -285,6 +285,10 @@ async def _unprivileged_scratch(admin: asyncpg.Connection, box: Sandbox, name: s
     exists = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", _DRY_RUN_ROLE)
     if not exists:
         await admin.execute(f"CREATE ROLE {_DRY_RUN_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+    else:
+        # The role outlives each scratch database: a previous migration may have run ALTER ROLE CURRENT_USER SET
+        # (search_path, default_transaction_read_only, ...), which must not leak into this dry run.
+        await admin.execute(f"ALTER ROLE {_DRY_RUN_ROLE} RESET ALL")
     await admin.execute(f'CREATE DATABASE "{name}" OWNER {_DRY_RUN_ROLE}')
     setup = await asyncpg.connect(box.database_dsn(name))
     try:

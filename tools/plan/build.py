@@ -15,7 +15,7 @@ from ..advisor import IndexAdvice, recommend_indexes
 from ..advisor.workload import parse_query
 from ..database import Database
 from ..dry_run import dry_run_migration
-from ..errors import InvalidInput, PgsageError
+from ..errors import InvalidInput, NotFound, PgsageError
 from ..lint import lint_sql
 from ..review import Finding, review
 from ..sandbox import Sandbox
@@ -288,6 +288,8 @@ async def plan_changes(
     if files:
         # Validated here, not as SQL strings: an empty name must not mean "the current folder".
         sql_files = [path for path, _ in expand_paths(files, (".sql",))]
+        if not sql_files:
+            raise NotFound(f"no .sql files found in {', '.join(map(str, files))}: name the schema files or folder")
         model = load_model_from_sql(sql_files)
     elif live:
         try:
