@@ -276,3 +276,25 @@ def test_http_on_a_non_loopback_address_needs_a_token(monkeypatch, capsys) -> No
         monkeypatch.delenv(name, raising=False)
     assert main(["serve", "--transport", "http", "--host", "0.0.0.0", "--port", "1"]) == 2
     assert "--auth-token" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        f"postgresql://u:{PASSWORD}@127.0.0.1:notaport/db",  # asyncpg raised a bare ValueError at first use
+        f"postgresql://u:{PASSWORD}@[::1/db",
+        f"postgresql://u@127.0.0.1:9/db?password={PASSWORD}",
+        f"host=127.0.0.1 port=9 user=u password={PASSWORD}",
+        f"mysql://u:{PASSWORD}@127.0.0.1/db",
+        PASSWORD,  # a password pasted where the DSN goes must not be echoed back
+    ],
+)
+async def test_malformed_dsns_are_clear_errors_without_the_password(dsn: str, quiet_logs) -> None:
+    async with mcp.Client(build_server(_config(dsn))) as client:
+        for tool in ("db_overview", "execute_sql", "server_status"):
+            result = await client.call_tool(tool, {"sql": "SELECT 1"} if tool == "execute_sql" else {})
+            assert_answered(tool, result)
+            assert PASSWORD not in str(result.structured_content)
+        failed = await client.call_tool("db_overview", {})
+        assert failed.is_error and "Cannot reach the database" in _text(failed)
+    _assert_logs_clean(quiet_logs)
