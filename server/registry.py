@@ -19,10 +19,21 @@ from pgsage.tools.database import query_failed
 from pgsage.tools.dsn import scrub
 from pgsage.tools.errors import PgsageError
 
-__all__ = ["add_tool"]
+__all__ = ["MAX_ERROR_CHARS", "add_tool"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+# Error texts quote the caller's input (a syntax error "near" a 1 MB token, an unknown 1 MB table name):
+# the agent pays for every character, so any message is cut here, the one place all tool errors pass.
+MAX_ERROR_CHARS = 2_000
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_ERROR_CHARS:
+        return text
+    return f"{text[:MAX_ERROR_CHARS]}... [{len(text) - MAX_ERROR_CHARS} more characters cut]"
 
 
 def _as_tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
@@ -31,10 +42,10 @@ def _as_tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         try:
             return await fn(*args, **kwargs)
         except PgsageError as exc:
-            raise ToolError(scrub(str(exc))) from None
+            raise ToolError(_capped(scrub(str(exc)))) from None
         except asyncpg.PostgresError as exc:
             # A safety net: domain code should already have turned these into QueryFailed.
-            raise ToolError(str(query_failed(exc))) from None
+            raise ToolError(_capped(str(query_failed(exc)))) from None
 
     return wrapper
 

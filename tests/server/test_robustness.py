@@ -50,6 +50,7 @@ TOOLS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "describe_object": ({"name": "t"}, ["name", "schema"]),
     "top_queries": ({}, ["order_by", "limit"]),
     "health_check": ({}, ["checks"]),
+    "dry_run_migration": ({"sql": "SELECT 1"}, ["sql", "dsn"]),
     "execute_sql": ({"sql": "SELECT 1"}, ["sql", "params", "max_rows"]),
     "explain_query": ({"sql": "SELECT 1"}, ["sql", "hypothetical_indexes", "settings", "params", "format"]),
     "review_schema": ({}, ["schema", "tables", "sql", "queries", "rules", "exclude"]),
@@ -76,6 +77,7 @@ def assert_answered(name: str, result: Any) -> None:
         assert text.strip() != f"Error executing tool {name}", f"{name} crashed: {text!r}"
         detail = text.split(":", 1)[-1].strip()
         assert len(detail) > 10, f"{name} gave no actionable detail: {text!r}"
+        assert len(text) < 20_000, f"{name} answered with a {len(text)}-character error: {text[:200]!r}"
 
 
 async def fingerprint(dsn: str) -> tuple[Any, ...]:
@@ -128,7 +130,7 @@ async def test_every_tool_survives_hostile_arguments(tool: str, make_db, quiet_l
     _assert_logs_clean(quiet_logs)
 
 
-NAMES = ['"Odd ""Name""; DROP"', 't; DROP TABLE t', "public.t.x", "pg_catalog.pg_class", "t' OR '1'='1", "T", ""]
+NAMES = ['"Odd ""Name""; DROP"', "t; DROP TABLE t", "public.t.x", "pg_catalog.pg_class", "t' OR '1'='1", "T", ""]
 
 
 async def test_object_names_with_quotes_dots_and_sql_are_data(make_db) -> None:
@@ -298,3 +300,81 @@ async def test_malformed_dsns_are_clear_errors_without_the_password(dsn: str, qu
         failed = await client.call_tool("db_overview", {})
         assert failed.is_error and "Cannot reach the database" in _text(failed)
     _assert_logs_clean(quiet_logs)
+
+
+async def test_tampered_list_objects_cursors_are_one_clear_error(make_db) -> None:
+    import base64
+    import json
+
+    def encode(value: Any) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    dsn = make_db(SETUP)
+    async with mcp.Client(build_server(_config(dsn))) as client:
+        for value in (["a", "b", "c", 2**70], ["a", "b", "c", -1], ["a\x00", "b", "c", 1], ["a", "b", "c", True]):
+            result = await client.call_tool("list_objects", {"cursor": encode(value)})
+            assert result.is_error and "cursor is not one returned by list_objects" in _text(result), value
+
+
+async def test_explain_analyze_cannot_raise_work_mem_to_exhaust_the_server(make_db) -> None:
+    dsn = make_db(SETUP)
+    sql = "SELECT count(*) FROM t a JOIN t b USING (v)"
+    async with mcp.Client(build_server(_config(dsn))) as client:
+        huge = await client.call_tool("explain_query", {"sql": sql, "analyze": True, "settings": {"work_mem": "1TB"}})
+        assert huge.is_error and "analyze=False" in _text(huge)
+        multiplied = await client.call_tool(
+            "explain_query",
+            {"sql": sql, "analyze": True, "settings": {"work_mem": "512MB", "hash_mem_multiplier": "100"}},
+        )
+        assert multiplied.is_error and "hash_mem_multiplier" in _text(multiplied)
+        estimated = await client.call_tool("explain_query", {"sql": sql, "settings": {"work_mem": "1TB"}})
+        assert not estimated.is_error, _text(estimated)
+        modest_args = {"sql": sql, "analyze": True, "settings": {"work_mem": "64MB"}}
+        modest = await client.call_tool("explain_query", modest_args)
+        assert not modest.is_error, _text(modest)
+
+
+async def test_review_schema_findings_respect_the_byte_cap(make_db) -> None:
+    many = ";\n".join(f"CREATE TABLE r{i} (id int, doc jsonb, name varchar(20), at timestamp)" for i in range(60))
+    dsn = make_db(many)
+    async with mcp.Client(build_server(_config(dsn, max_bytes=5_000, max_rows=10_000))) as client:
+        result = await client.call_tool("review_schema", {})
+    assert not result.is_error, _text(result)
+    content = result.structured_content
+    assert content["truncated"] is True and content["findings"]
+    import json
+
+    assert len(json.dumps(content["findings"])) <= 5_000 + 500  # separators aside, within the cap
+    assert any("byte cap" in note for note in content["notes"])
+
+
+async def test_a_very_wide_row_counts_its_columns_against_the_byte_cap(make_db) -> None:
+    dsn = make_db(SETUP)
+    columns = ", ".join(f"'{'v' * 50}' AS column_with_a_long_name_{i}" for i in range(300))
+    async with mcp.Client(build_server(_config(dsn, max_bytes=20_000))) as client:
+        result = await client.call_tool("execute_sql", {"sql": f"SELECT {columns}"})
+    assert not result.is_error, _text(result)
+    assert result.structured_content["truncated"] is True and result.structured_content["rows"] == []
+
+
+async def test_every_tool_recovers_after_its_connections_are_terminated(make_db) -> None:
+    """A restart or pg_terminate_backend kills idle pooled connections; the next call must still work."""
+    dsn = make_db(SETUP, extensions=("pg_stat_statements", "hypopg"))
+    name = dsn.rsplit("/", 1)[1]
+    async with mcp.Client(build_server(_config(dsn, pool_max=3))) as client:
+        for tool, (base, _) in TOOLS.items():
+            warm = await client.call_tool("execute_sql", {"sql": "SELECT 1"})
+            assert not warm.is_error
+            admin = await asyncpg.connect(dsn)
+            try:
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = $1 AND application_name = 'pgsage'",
+                    name,
+                )
+            finally:
+                await admin.close()
+            result = await client.call_tool(tool, base)
+            assert_answered(tool, result)
+            if tool not in ("dry_run_migration",):
+                assert not result.is_error, f"{tool}: {_text(result)[:300]}"

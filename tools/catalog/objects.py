@@ -83,6 +83,9 @@ def _decode_cursor(cursor: str) -> tuple[str, str, str, int]:
         schema, name, kind, oid = json.loads(raw)
         if not (isinstance(schema, str) and isinstance(name, str) and isinstance(kind, str) and isinstance(oid, int)):
             raise ValueError
+        # A tampered cursor must be this error, not a PostgreSQL one about oid range or NUL bytes.
+        if isinstance(oid, bool) or not 0 <= oid < 2**32 or any("\x00" in text for text in (schema, name, kind)):
+            raise ValueError
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput("cursor is not one returned by list_objects; omit it to start from the top.") from None
     return schema, name, kind, oid

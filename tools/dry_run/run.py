@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from ..database import Database
 from ..dsn import redact_dsn, scrub
-from ..errors import DatabaseUnavailable, InvalidInput
+from ..errors import DatabaseUnavailable, InvalidInput, PgsageError
 from ..plumbing import CompactModel
 from ..sandbox import Sandbox
 from .schema_copy import copy_schema
@@ -252,7 +252,8 @@ async def dry_run_migration(
                 "dsn names the live database; a dry run needs a scratch database (or none, "
                 "to use the embedded sandbox)."
             )
-        outcomes = await _run_on(scratch_dsn, statements, statement_timeout_ms, isolated=False)
+        forbidden = await _identity_of(live) if live_dsn and live is not None else None
+        outcomes = await _run_on(scratch_dsn, statements, statement_timeout_ms, isolated=False, forbidden=forbidden)
         return _report(f"scratch database {redact_dsn(scratch_dsn)} (one transaction, rolled back)", outcomes, [])
     if sandbox is None:
         raise InvalidInput("No scratch database: pass dsn=, or install the sandbox extra (pgsage[sandbox]).")
@@ -300,16 +301,41 @@ async def _unprivileged_scratch(admin: asyncpg.Connection, box: Sandbox, name: s
     return box.database_dsn(name, user=_DRY_RUN_ROLE)
 
 
-async def _run_on(dsn: str, statements: list[_Statement], timeout_ms: int, *, isolated: bool) -> list[StatementOutcome]:
+# The same database whatever the DSN's spelling (localhost vs 127.0.0.1, URL vs key=value): the postmaster's
+# start time identifies the server instance, and any role may read these.
+_IDENTITY_SQL = "SELECT current_database(), pg_postmaster_start_time(), inet_server_port()"
+
+
+async def _identity_of(live: Database) -> tuple[object, ...] | None:
+    try:
+        row = await live.run(lambda conn: conn.fetchrow(_IDENTITY_SQL))
+    except PgsageError:
+        return None  # the live database is down: the DSN comparison above is all that can be checked
+    return tuple(row) if row is not None else None
+
+
+async def _run_on(
+    dsn: str,
+    statements: list[_Statement],
+    timeout_ms: int,
+    *,
+    isolated: bool,
+    forbidden: tuple[object, ...] | None = None,
+) -> list[StatementOutcome]:
     try:
         conn = await asyncpg.connect(
             dsn,
             timeout=10,
             server_settings={"statement_timeout": str(timeout_ms), "application_name": "pgsage-dry-run"},
         )
-    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError, ValueError) as exc:
         raise DatabaseUnavailable(f"Cannot reach the scratch database: {scrub(str(exc), dsn)}") from None
     try:
+        if forbidden is not None and tuple(await conn.fetchrow(_IDENTITY_SQL)) == forbidden:
+            raise InvalidInput(
+                "dsn names the live database (under another spelling); a dry run needs a scratch database (or "
+                "none, to use the embedded sandbox)."
+            )
         if isolated:
             return await _apply_isolated(conn, statements)
         return await _apply_rolled_back(conn, statements)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -12,15 +13,20 @@ from ..errors import DatabaseUnavailable
 
 __all__ = ["copy_schema"]
 
+_KEYWORD_PASSWORD = re.compile(r"\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
 
 def _without_password(dsn: str) -> str:
+    """The DSN for argv (visible to every local user in ps): the password goes through PGPASSWORD instead."""
     if "://" not in dsn:
-        return dsn
+        return _KEYWORD_PASSWORD.sub("", dsn).strip()
     parts = urlsplit(dsn)
-    if parts.password is None:
-        return dsn
-    userinfo, _, hostinfo = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}@{hostinfo}"))
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith("password="))
+    netloc = parts.netloc
+    if parts.password is not None:
+        userinfo, _, hostinfo = netloc.rpartition("@")
+        netloc = f"{userinfo.split(':', 1)[0]}@{hostinfo}"
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 async def _run(argv: list[str], env: dict[str, str], timeout: float) -> tuple[int, bytes, bytes]:
@@ -43,18 +49,24 @@ async def copy_schema(source_dsn: str, target_dsn: str, bin_dir: Path, *, timeou
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     if password:
         env["PGPASSWORD"] = password
-    code, dump, err = await _run(
-        [
-            str(bin_dir / "pg_dump"),
-            "--schema-only",
-            "--no-owner",
-            "--no-privileges",
-            "--dbname",
-            _without_password(source_dsn),
-        ],
-        env,
-        timeout,
-    )
+    try:
+        code, dump, err = await _run(
+            [
+                str(bin_dir / "pg_dump"),
+                "--schema-only",
+                "--no-owner",
+                "--no-privileges",
+                "--dbname",
+                _without_password(source_dsn),
+            ],
+            env,
+            timeout,
+        )
+    except TimeoutError:
+        raise DatabaseUnavailable(
+            f"pg_dump --schema-only of the live database did not finish within {timeout:.0f} s (a lock held on "
+            "the catalog, or a very large schema): check the activity tool, or pass a scratch dsn."
+        ) from None
     if code != 0:
         message = scrub(err.decode(errors="replace").strip(), password, source_dsn)
         raise DatabaseUnavailable(f"pg_dump --schema-only of the live database failed: {message}")
@@ -72,7 +84,15 @@ async def copy_schema(source_dsn: str, target_dsn: str, bin_dir: Path, *, timeou
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
-    _, load_err = await asyncio.wait_for(proc.communicate(dump), timeout=timeout)
+    try:
+        _, load_err = await asyncio.wait_for(proc.communicate(dump), timeout=timeout)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise DatabaseUnavailable(
+            f"Loading the live schema into the sandbox did not finish within {timeout:.0f} s; retry, or pass a "
+            "scratch dsn."
+        ) from None
     return [
         line.split("ERROR:", 1)[1].strip()
         for line in load_err.decode(errors="replace").splitlines()

@@ -60,6 +60,24 @@ def _check_settings(settings: Mapping[str, Any] | None) -> dict[str, str]:
     return checked
 
 
+# EXPLAIN ANALYZE runs the statement: with work_mem raised to terabytes, one hash join could exhaust the
+# database server's memory. Estimated plans (analyze=False) may use any value.
+_MEMORY_SETTINGS = frozenset({"work_mem", "hash_mem_multiplier"})
+_MAX_ANALYZE_HASH_MEM = 1 << 30
+
+
+async def _check_analyze_memory(conn: asyncpg.Connection) -> None:
+    hash_mem = await conn.fetchval(
+        "SELECT pg_size_bytes(current_setting('work_mem')) * current_setting('hash_mem_multiplier')::float8"
+    )
+    if hash_mem > _MAX_ANALYZE_HASH_MEM:
+        raise InvalidInput(
+            f"work_mem x hash_mem_multiplier is {hash_mem / (1 << 20):.0f} MB per sort/hash node; with analyze=True "
+            f"it may be at most {_MAX_ANALYZE_HASH_MEM >> 20} MB because the statement really runs. Use a smaller "
+            "value, or analyze=False for the estimated plan."
+        )
+
+
 def _explain_sql(sql: str, *, analyze: bool) -> str:
     options = "FORMAT JSON, VERBOSE, ANALYZE, BUFFERS" if analyze else "FORMAT JSON, VERBOSE"
     # A newline keeps a trailing line comment in `sql` from swallowing anything we add; the prefix
@@ -144,6 +162,8 @@ async def explain(
         try:
             for name, value in planner_settings.items():
                 await conn.execute("SELECT set_config($1, $2, true)", name, value)
+            if analyze and planner_settings.keys() & _MEMORY_SETTINGS:
+                await _check_analyze_memory(conn)
             if hypothetical:
                 schema = await hypopg_schema(conn)
                 names = [h.name for h in await create_hypothetical_indexes(conn, schema, hypothetical)]

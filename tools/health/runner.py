@@ -57,9 +57,11 @@ def _select(checks: list[str] | None) -> list[Check]:
     if not checks:
         return list(ALL_CHECKS)
     by_name = {c.id: c for c in ALL_CHECKS} | {e: c for c in ALL_CHECKS for e in c.emits}
-    unknown = [name for name in checks if name not in by_name]
+    unknown = list(dict.fromkeys(name for name in checks if name not in by_name))
     if unknown:
-        raise InvalidInput(f"Unknown check(s) {unknown}; choose from: {', '.join(check_ids())}.")
+        # Deduplicated, and each name shortened: the error must stay small whatever the caller sent.
+        shown = [name[:60] for name in unknown[:10]] + ([f"... {len(unknown) - 10} more"] if len(unknown) > 10 else [])
+        raise InvalidInput(f"Unknown check(s) {shown}; choose from: {', '.join(check_ids())}.")
     chosen: list[Check] = []
     for name in checks:
         if by_name[name] not in chosen:

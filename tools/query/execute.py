@@ -143,7 +143,9 @@ async def _fetch_capped(
     """Fill result.rows through a server-side cursor, stopping at the row or byte cap."""
     types = [type_display(a.type) for a in stmt.get_attributes()]
     value_cap = max(256, limits.max_bytes // 4)
-    used = 0
+    # The column list is part of the answer too (a 1,500-column table is 40 kB before any row).
+    attributes = stmt.get_attributes()
+    used = len(json.dumps([{"name": a.name, "type": t} for a, t in zip(attributes, types, strict=True)]).encode())
     cursor = await stmt.cursor(*args, timeout=limits.client_timeout_s)
     while True:
         batch = await cursor.fetch(min(_FETCH_BATCH, max_rows + 1 - len(result.rows)), timeout=limits.client_timeout_s)

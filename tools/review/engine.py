@@ -33,6 +33,7 @@ def review(
     skip: Iterable[str] | None = None,
     max_findings: int | None = None,
     workload: list[str] | None = None,
+    max_bytes: int | None = None,
 ) -> ReviewReport:
     """Review `model` with the chosen rules; `queries` (SQL strings) tell rules how columns are used.
 
@@ -58,6 +59,15 @@ def review(
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.object))
     counts = Counter(f.severity for f in findings)
     truncated = max_findings is not None and len(findings) > max_findings
+    kept = findings[:max_findings] if truncated else findings
+    if max_bytes is not None:
+        used = 0
+        for index, finding in enumerate(kept):
+            used += len(finding.model_dump_json().encode())
+            if used > max_bytes:
+                kept, truncated = kept[:index], True
+                notes.append(f"findings cut at the byte cap of {max_bytes}: narrow with tables, rules or exclude")
+                break
     tenancy = None
     if any(rule_id.startswith("tenant-") for rule_id in run):
         tenancy = TenancySummary(
@@ -71,7 +81,7 @@ def review(
         rules_run=run,
         rules_skipped=[r for r in REGISTRY if r not in run],
         counts={s: counts[s] for s in SEVERITY_ORDER if counts[s]},
-        findings=findings[:max_findings] if truncated else findings,
+        findings=kept,
         truncated=truncated,
         tenancy=tenancy,
         notes=notes,
