@@ -188,26 +188,8 @@ async def run_readonly(
     It does not parse `sql`: PostgreSQL itself refuses writes here (SQLSTATE 25006), and the extended
     protocol refuses a second statement (42601), which is what the layer tests rely on.
     """
-    cap = max(1, min(max_rows or limits.max_rows, limits.max_rows))
-    started = time.perf_counter()
-    result = QueryResult(statement_kind=statement_kind)
-    await begin(conn, limits, readonly=True)
-    try:
-        stmt = await conn.prepare(sql, timeout=limits.client_timeout_s)
-        result.columns = _columns(stmt)
-        args = bind_params(stmt, params)
-        if result.columns:
-            await _fetch_capped(stmt, args, limits, cap, result)
-        else:
-            await stmt.fetch(*args, timeout=limits.client_timeout_s)
-    except BaseException:
-        await abort_quietly(conn)
-        raise
     # Always rolled back: a read has nothing to keep, and a hidden side effect is undone.
-    await end(conn)
-    result.row_count = len(result.rows)
-    result.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
-    return result
+    return await _run_one(conn, sql, params, limits, max_rows, statement_kind, write=False)
 
 
 async def run_write(
@@ -220,25 +202,41 @@ async def run_write(
     statement_kind: str = "write",
 ) -> QueryResult:
     """Layer 3: one statement in its own read-write transaction, committed if it succeeds."""
+    return await _run_one(conn, sql, params, limits, max_rows, statement_kind, write=True)
+
+
+async def _run_one(
+    conn: asyncpg.Connection,
+    sql: str,
+    params: Sequence[Any],
+    limits: QueryLimits,
+    max_rows: int | None,
+    statement_kind: str,
+    *,
+    write: bool,
+) -> QueryResult:
+    """One statement through the extended protocol in its own transaction: READ ONLY and rolled back for a
+    read, read-write and committed for a write; rows capped while fetched."""
     cap = max(1, min(max_rows or limits.max_rows, limits.max_rows))
     started = time.perf_counter()
     result = QueryResult(statement_kind=statement_kind)
-    await begin(conn, limits, readonly=False)
+    await begin(conn, limits, readonly=not write)
     try:
         stmt = await conn.prepare(sql, timeout=limits.client_timeout_s)
         result.columns = _columns(stmt)
         args = bind_params(stmt, params)
         if result.columns:
-            # RETURNING runs to completion on the first fetch; the cursor only bounds what is kept.
+            # For a write, RETURNING runs to completion on the first fetch; the cursor only bounds what is kept.
             await _fetch_capped(stmt, args, limits, cap, result)
         else:
             await stmt.fetch(*args, timeout=limits.client_timeout_s)
-            result.status = stmt.get_statusmsg()
+            if write:
+                result.status = stmt.get_statusmsg()
     except BaseException:
         await abort_quietly(conn)
         raise
-    await end(conn, commit=True)
-    result.committed = True
+    await end(conn, commit=write)
+    result.committed = write
     result.row_count = len(result.rows)
     result.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return result
