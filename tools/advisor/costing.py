@@ -43,25 +43,6 @@ def _scans(node: dict[str, Any], out: list[str]) -> None:
         _scans(child, out)
 
 
-def _param_count(shape: QueryShape) -> int:
-    from pglast.parser import parse_sql_json
-
-    numbers = [0]
-
-    def walk(tree: Any) -> None:
-        if isinstance(tree, dict):
-            if "ParamRef" in tree and isinstance(tree["ParamRef"], dict):
-                numbers.append(int(tree["ParamRef"].get("number", 0)))
-            for value in tree.values():
-                walk(value)
-        elif isinstance(tree, list):
-            for item in tree:
-                walk(item)
-
-    walk(json.loads(parse_sql_json(shape.sql)))
-    return max(numbers)
-
-
 class CostSession:
     def __init__(self, conn: asyncpg.Connection, hypopg: str, version_num: int) -> None:
         self.conn = conn
@@ -92,7 +73,7 @@ class CostSession:
         name = f"pgsage_advisor_{self._prepared}"
         await self.conn.execute(f"PREPARE {name} AS\n{shape.sql}")
         try:
-            nulls = ", ".join(["NULL"] * _param_count(shape))
+            nulls = ", ".join(["NULL"] * shape.param_count)
             call = f"EXECUTE {name}({nulls})" if nulls else f"EXECUTE {name}"
             return await self.conn.fetchval(f"EXPLAIN (FORMAT JSON) {call}")
         finally:

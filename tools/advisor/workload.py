@@ -14,6 +14,8 @@ from typing import Any
 
 from pglast.parser import ParseError, parse_sql_json
 
+from ..sqltree import walk
+
 __all__ = ["QueryShape", "TableRef", "TableUse", "parse_query"]
 
 _EQ_OPS = {"="}
@@ -51,17 +53,7 @@ class QueryShape:
     has_limit: bool
     parameterized: bool
     uses: list[tuple[TableRef, TableUse]]  # one entry per table per SELECT/UPDATE/DELETE scope
-
-
-def _nodes(tree: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            if isinstance(value, dict) and key[:1].isupper():
-                yield key, value
-            yield from _nodes(value)
-    elif isinstance(tree, list):
-        for item in tree:
-            yield from _nodes(item)
+    param_count: int = 0  # highest $n, for planning a generic plan without parsing again
 
 
 def _strings(items: list[dict[str, Any]]) -> list[str]:
@@ -116,7 +108,7 @@ def _column(node: dict[str, Any] | None) -> _Column | None:
 
 
 def _has_column(node: Any) -> bool:
-    return any(kind == "ColumnRef" for kind, _ in _nodes({"x": node}))
+    return any(kind == "ColumnRef" for kind, _ in walk({"x": node}))
 
 
 def _literal(node: dict[str, Any] | None) -> str | None:
@@ -230,7 +222,7 @@ class _Analyzer:
 
     def select(self, stmt: dict[str, Any]) -> None:
         if stmt.get("op", "SETOP_NONE") != "SETOP_NONE":
-            # UNION/INTERSECT/EXCEPT arms are bare SelectStmt bodies (not wrapped), so _nodes misses them.
+            # UNION/INTERSECT/EXCEPT arms are bare SelectStmt bodies (not wrapped), so walk misses them.
             for side in ("larg", "rarg"):
                 if stmt.get(side):
                     self.select(stmt[side])
@@ -265,7 +257,7 @@ class _Analyzer:
                 for ref in scope.order:
                     self._use(ref).select_star = True
                 continue
-            for kind, node in _nodes({"x": value}):
+            for kind, node in walk({"x": value}):
                 if kind == "ColumnRef":
                     col = _column({"ColumnRef": node})
                     if col is not None:
@@ -302,11 +294,12 @@ def parse_query(sql: str) -> QueryShape:
     stmt = stmts[0]["stmt"]
     top = next(iter(stmt))
     analyzer = _Analyzer()
-    analyzer.parameterized = any(kind == "ParamRef" for kind, _ in _nodes(stmt))
+    params = [int(node.get("number", 0)) for kind, node in walk(stmt) if kind == "ParamRef"]
+    analyzer.parameterized = bool(params)
     # Every SELECT (top level, CTEs, subqueries) and UPDATE/DELETE is analysed in its own scope.
-    for kind, node in _nodes(stmt):
+    for kind, node in walk(stmt):
         if kind == "SelectStmt":
             analyzer.select(node)
         elif kind in ("UpdateStmt", "DeleteStmt"):
             analyzer.modify(node)
-    return QueryShape(sql, top, analyzer.has_limit, analyzer.parameterized, analyzer.uses())
+    return QueryShape(sql, top, analyzer.has_limit, analyzer.parameterized, analyzer.uses(), max(params, default=0))

@@ -15,6 +15,7 @@ from ..advisor import IndexAdvice, recommend_indexes
 from ..advisor.workload import parse_query
 from ..database import Database
 from ..dry_run import dry_run_migration
+from ..dry_run.run import split_statements
 from ..errors import InvalidInput, NotFound, PgsageError
 from ..lint import lint_sql
 from ..review import Finding, review
@@ -63,21 +64,15 @@ def _missing(model: SchemaModel | None, tables: Sequence[str] | None) -> list[st
 
 
 def _as_citations(items: list) -> list[Citation]:  # type: ignore[type-arg]
-    return cite(*[getattr(c, "page", None) or getattr(c, "id", "") for c in items])
+    return cite(*[c.page for c in items])
 
 
 def _statements(sql: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    """(text, {node type: fields}) per statement; nothing for SQL that does not parse."""
     try:
-        tree = json.loads(parse_sql_json(sql))
-    except ParseError:
+        return [(stmt.text, {stmt.kind: stmt.tree}) for stmt in split_statements(sql)]
+    except InvalidInput:
         return []
-    raw = sql.encode()
-    out = []
-    for item in tree.get("stmts", []):
-        start = item.get("stmt_location", 0)
-        end = start + (item.get("stmt_len") or len(raw) - start)
-        out.append((raw[start:end].decode().strip(), item["stmt"]))
-    return out
 
 
 def _project_refs(files: Sequence[str], names: set[str]) -> list[ResearchSource]:

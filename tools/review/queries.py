@@ -16,8 +16,8 @@ from typing import Any
 from pglast.parser import ParseError, parse_sql_json
 
 from ..errors import InvalidInput
-from ..schema_model.expressions import walk
 from ..schema_model.model import SchemaModel, Table
+from ..sqltree import walk
 
 __all__ = [
     "JSONB_OPERATORS",

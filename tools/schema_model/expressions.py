@@ -7,36 +7,20 @@ the JSON subtree is turned into pglast's node objects and printed with `RawStrea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from pglast import ast
 from pglast.parser import ParseError, parse_sql_json
 from pglast.stream import RawStream
 
-__all__ = ["column_refs", "columns_in_text", "deparse", "walk"]
+from ..sqltree import walk
+
+__all__ = ["column_refs", "columns_in_text", "deparse"]
 
 # A_Const keeps its value under one of these keys, as the node class of that value.
 _CONST_VALUES = {"ival": "Integer", "fval": "Float", "sval": "String", "boolval": "Boolean", "bsval": "BitString"}
 _CONST_ZERO: dict[str, Any] = {"ival": 0, "fval": "0", "sval": "", "boolval": False, "bsval": ""}
 _ABSTRACT = {"Node", "Expr", "List"}
-
-
-def walk(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every (node type, fields) pair in a JSON tree, depth first."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict):
-            if len(item) == 1:
-                ((key, inner),) = item.items()
-                if isinstance(inner, dict) and key[:1].isupper():
-                    yield key, inner
-                    stack.extend(reversed(list(inner.values())))
-                    continue
-            stack.extend(reversed(list(item.values())))
 
 
 def column_refs(node: Any) -> list[str]:

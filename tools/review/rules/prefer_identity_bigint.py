@@ -12,9 +12,9 @@ import json
 
 from pglast.parser import ParseError, parse_sql_json
 
-from ...schema_model.expressions import walk
 from ...schema_model.model import Column, SchemaModel
 from ...sqlident import quote_ident
+from ...sqltree import walk
 from ..citations import new_finding
 from ..context import ReviewContext
 from ..finding import Finding, RuleInfo
